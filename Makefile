@@ -1,0 +1,38 @@
+# The README's two commands.  Each installs what it needs first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP = app:create_app
+
+.PHONY: run test install npm db e2e-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+
+npm:
+	@if [ -f package.json ]; then npm install --no-audit --no-fund --loglevel=error && npm run --silent build; fi
+
+db: install
+	$(BIN)/flask init-db
+
+run: install npm db
+	@echo "Demo users (password: $${DEMO_PASSWORD:-demo1234}): clerk verifier leader publisher officer legal supervisor designer admin, and county_<role>"
+	START_SCHEDULER_IN_WEB=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# Browser tests need Debian's chromium; install it when missing (root, as in CI).
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium unavailable: browser tests will be skipped"
+
+test: install npm e2e-deps
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: install
+	$(BIN)/python bench/engine_step.py
+
+clean:
+	rm -rf $(VENV) node_modules app/static/dist instance/*.db

@@ -1,0 +1,34 @@
+"""Application factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from app.config import INSTANCE, Defaults, from_environment
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE), instance_relative_config=True)
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment())
+    if config:
+        app.config.update(config)
+
+    from app.extensions import csrf, db, login_manager
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from app.services import wiring
+    wiring.connect(app)
+
+    from app.web import register_blueprints
+    register_blueprints(app)
+
+    from app import cli
+    cli.register(app)
+
+    if app.config.get("SCHEDULER_ENABLED") and app.config.get("START_SCHEDULER_IN_WEB"):
+        from app import scheduler
+        scheduler.start_in_background(app)
+    return app

@@ -1,0 +1,59 @@
+"""flask commands: database, demo data, calendar, timers, scheduler."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from app.extensions import db
+
+
+def register(app: Flask) -> None:
+
+    @app.cli.command("init-db")
+    @click.option("--demo/--no-demo", default=True, help="also create demo bureaus, users and listings")
+    def init_db(demo: bool) -> None:
+        """Migrate the database to the latest schema, deploy workflows, add demo data."""
+        from app.services.setup import prepare_database
+        created = prepare_database(current_app, demo=demo)
+        db.session.commit()
+        click.echo("database ready" + ("; demo data created" if created else ""))
+
+    calendar_group = click.Group("calendar", help="Chinese working-day calendar")
+
+    @calendar_group.command("due")
+    @click.argument("start")
+    @click.argument("n", type=int)
+    def calendar_due(start: str, n: int) -> None:
+        """Print the date of the Nth working day after START (ISO date)."""
+        from app import calendar as cal
+        from app.services.holidays import load_overrides
+        deadline = cal.add_working_days(dt.date.fromisoformat(start), n, load_overrides(db.session))
+        click.echo(deadline.date.isoformat())
+        if deadline.assumed:
+            click.echo("WARNING: " + (deadline.warning() or ""), err=False)
+
+    app.cli.add_command(calendar_group)
+
+    timers_group = click.Group("timers", help="engine timers")
+
+    @timers_group.command("fire-due")
+    def fire_due() -> None:
+        """Fire every timer that is due now, once."""
+        from app.scheduler import fire_due_timers
+        click.echo(f"fired {fire_due_timers(db.session)} timer(s)")
+
+    app.cli.add_command(timers_group)
+
+    scheduler_group = click.Group("scheduler", help="the timer scheduler")
+
+    @scheduler_group.command("run")
+    def scheduler_run() -> None:
+        """Run the scheduler alone (for deployments with several web processes)."""
+        from app.scheduler import run_blocking
+        click.echo("scheduler running; Ctrl-C to stop")
+        run_blocking(current_app._get_current_object())
+
+    app.cli.add_command(scheduler_group)

@@ -1,0 +1,43 @@
+"""Defaults. instance/config.py, then environment variables, then the settings
+passed to create_app() override them (in that order)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+class Defaults:
+    SECRET_KEY = "dev-only-change-me"
+    DATABASE_URL = f"sqlite:///{INSTANCE / 'app.db'}"
+    WORKFLOWS_DIR = str(ROOT / "workflows")
+    SCHEDULER_ENABLED = True
+    SCHEDULER_INTERVAL_SECONDS = 15
+    DEMO_PASSWORD = "demo1234"
+    API_TOKEN_HOURS = 12
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # uploads (BPMN, CSV) larger than this get 413
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_SAMESITE = "Lax"
+    DEPLOY_BUNDLED_WORKFLOWS = True
+    # Settings of the procedure that vary by province (PROCEDURE.md "config").
+    # Deadlines live in the diagrams; these are the few that are not deadlines.
+    REVOKED_REMOVAL_KEEPS_SERVED_TIME = True
+
+
+ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "DEMO_PASSWORD", "SCHEDULER_INTERVAL_SECONDS",
+            "SCHEDULER_ENABLED")
+
+
+def from_environment() -> dict:
+    values: dict = {}
+    for key in ENV_KEYS:
+        if key in os.environ:
+            value: object = os.environ[key]
+            if key == "SCHEDULER_INTERVAL_SECONDS":
+                value = int(str(value))
+            if key == "SCHEDULER_ENABLED":
+                value = str(value).lower() in ("1", "true", "yes")
+            values[key] = value
+    return values

@@ -1,0 +1,1 @@
+"""Rules of the procedure. Imports neither Flask nor SpiffWorkflow."""

@@ -1,0 +1,245 @@
+"""A restricted evaluator for the expressions and scripts written in diagrams.
+
+SpiffWorkflow's own script engine is plain eval/exec, and trimming builtins is no
+sandbox.  Everything a designer writes (gateway conditions, timer values, script
+tasks, form constraints) goes through this module instead.  It walks the Python AST
+and accepts only literals, names, comparisons, boolean and arithmetic operators,
+subscripts with constant keys, conditional expressions and calls to functions in the
+registry (app.engine.functions).  Attribute access, lambdas, comprehensions and
+anything starting with an underscore are refused.
+
+Scripts are sequences of `name = expression` and bare `function(...)` calls.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+from typing import Any, Callable, Mapping
+
+
+class ExpressionError(ValueError):
+    """A diagram expression is not allowed or does not compile."""
+
+
+_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+}
+_CMPOPS: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+}
+_UNARY: dict[type, Callable[[Any], Any]] = {
+    ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos,
+}
+_MAX_LENGTH = 2000
+
+
+def _check_name(name: str, node: ast.AST) -> None:
+    if name.startswith("_"):
+        raise ExpressionError(f"不允许使用以下划线开头的名称：{name}")
+
+
+def check_expression(node: ast.AST, functions: Mapping[str, Any]) -> None:
+    """Raise ExpressionError unless every node of the tree is on the allowed list."""
+    if isinstance(node, ast.Expression):
+        return check_expression(node.body, functions)
+    if isinstance(node, ast.Constant):
+        if not isinstance(node.value, (str, int, float, bool, type(None))):
+            raise ExpressionError("只允许字符串、数字、布尔值和 None 常量")
+        return
+    if isinstance(node, ast.Name):
+        _check_name(node.id, node)
+        return
+    if isinstance(node, (ast.List, ast.Tuple)):
+        for elt in node.elts:
+            check_expression(elt, functions)
+        return
+    if isinstance(node, ast.Dict):
+        for part in [*node.keys, *node.values]:
+            if part is None:
+                raise ExpressionError("不允许使用 ** 展开")
+            check_expression(part, functions)
+        return
+    if isinstance(node, ast.BoolOp):
+        for value in node.values:
+            check_expression(value, functions)
+        return
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINOPS:
+            raise ExpressionError("不支持的运算符")
+        check_expression(node.left, functions)
+        check_expression(node.right, functions)
+        return
+    if isinstance(node, ast.UnaryOp):
+        if type(node.op) not in _UNARY:
+            raise ExpressionError("不支持的运算符")
+        check_expression(node.operand, functions)
+        return
+    if isinstance(node, ast.Compare):
+        if any(type(op) not in _CMPOPS for op in node.ops):
+            raise ExpressionError("不支持的比较运算")
+        check_expression(node.left, functions)
+        for comparator in node.comparators:
+            check_expression(comparator, functions)
+        return
+    if isinstance(node, ast.IfExp):
+        for part in (node.test, node.body, node.orelse):
+            check_expression(part, functions)
+        return
+    if isinstance(node, ast.Subscript):
+        if not isinstance(node.slice, ast.Constant) or not isinstance(node.slice.value, (str, int)):
+            raise ExpressionError("下标只能是字符串或整数常量")
+        check_expression(node.value, functions)
+        return
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError("只能调用白名单中的函数")
+        if node.func.id not in functions:
+            raise ExpressionError(f"函数 {node.func.id} 不在允许调用的白名单中")
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise ExpressionError("不允许使用 * 展开")
+            check_expression(arg, functions)
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise ExpressionError("不允许使用 ** 展开")
+            _check_name(keyword.arg, keyword)
+            check_expression(keyword.value, functions)
+        return
+    if isinstance(node, ast.Attribute):
+        raise ExpressionError("不允许访问属性（.）")
+    raise ExpressionError(f"不允许的语法：{type(node).__name__}")
+
+
+def parse_expression(source: str, functions: Mapping[str, Any]) -> ast.Expression:
+    if source is None or not str(source).strip():
+        raise ExpressionError("表达式为空")
+    source = str(source).strip()
+    if len(source) > _MAX_LENGTH:
+        raise ExpressionError("表达式过长")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"语法错误：{exc.msg}") from None
+    check_expression(tree, functions)
+    return tree
+
+
+def parse_script(source: str, functions: Mapping[str, Any]) -> list[ast.stmt]:
+    if source is None or not str(source).strip():
+        return []
+    if len(source) > _MAX_LENGTH * 5:
+        raise ExpressionError("脚本过长")
+    try:
+        module = ast.parse(str(source), mode="exec")
+    except SyntaxError as exc:
+        raise ExpressionError(f"语法错误（第 {exc.lineno} 行）：{exc.msg}") from None
+    for stmt in module.body:
+        if isinstance(stmt, ast.Assign):
+            if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+                raise ExpressionError(f"第 {stmt.lineno} 行：只能给单个变量赋值")
+            _check_name(stmt.targets[0].id, stmt)
+            if stmt.targets[0].id in functions:
+                raise ExpressionError(f"第 {stmt.lineno} 行：变量名 {stmt.targets[0].id} 与函数同名")
+            check_expression(stmt.value, functions)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            check_expression(stmt.value, functions)
+        else:
+            raise ExpressionError(f"第 {stmt.lineno} 行：脚本只允许赋值语句和函数调用")
+    return module.body
+
+
+class _Evaluator:
+    def __init__(self, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]):
+        self.names = names
+        self.functions = functions
+
+    def eval(self, node: ast.AST) -> Any:
+        method = getattr(self, "_" + type(node).__name__)
+        return method(node)
+
+    def _Expression(self, node):
+        return self.eval(node.body)
+
+    def _Constant(self, node):
+        return node.value
+
+    def _Name(self, node):
+        if node.id in self.names:
+            return self.names[node.id]
+        if node.id in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.id]
+        raise ExpressionError(f"未定义的变量：{node.id}")
+
+    def _List(self, node):
+        return [self.eval(e) for e in node.elts]
+
+    def _Tuple(self, node):
+        return tuple(self.eval(e) for e in node.elts)
+
+    def _Dict(self, node):
+        return {self.eval(k): self.eval(v) for k, v in zip(node.keys, node.values)}
+
+    def _BoolOp(self, node):
+        if isinstance(node.op, ast.And):
+            result: Any = True
+            for value in node.values:
+                result = self.eval(value)
+                if not result:
+                    return result
+            return result
+        result = False
+        for value in node.values:
+            result = self.eval(value)
+            if result:
+                return result
+        return result
+
+    def _BinOp(self, node):
+        return _BINOPS[type(node.op)](self.eval(node.left), self.eval(node.right))
+
+    def _UnaryOp(self, node):
+        return _UNARY[type(node.op)](self.eval(node.operand))
+
+    def _Compare(self, node):
+        left = self.eval(node.left)
+        for op, comparator in zip(node.ops, node.comparators):
+            right = self.eval(comparator)
+            if not _CMPOPS[type(op)](left, right):
+                return False
+            left = right
+        return True
+
+    def _IfExp(self, node):
+        return self.eval(node.body) if self.eval(node.test) else self.eval(node.orelse)
+
+    def _Subscript(self, node):
+        container = self.eval(node.value)
+        key = node.slice.value
+        try:
+            return container[key]
+        except (KeyError, IndexError, TypeError):
+            raise ExpressionError(f"取值失败：[{key!r}]") from None
+
+    def _Call(self, node):
+        func = self.functions[node.func.id]
+        args = [self.eval(a) for a in node.args]
+        kwargs = {k.arg: self.eval(k.value) for k in node.keywords}
+        return func(*args, **kwargs)
+
+
+def evaluate(source: str, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> Any:
+    tree = parse_expression(source, functions)
+    return _Evaluator(names, functions).eval(tree)
+
+
+def execute(source: str, names: dict[str, Any], functions: Mapping[str, Callable[..., Any]]) -> None:
+    """Run a script; assignments are written into `names` (the task data)."""
+    evaluator = _Evaluator(names, functions)
+    for stmt in parse_script(source, functions):
+        if isinstance(stmt, ast.Assign):
+            names[stmt.targets[0].id] = evaluator.eval(stmt.value)
+        else:
+            evaluator.eval(stmt.value)

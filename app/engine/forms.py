@@ -1,0 +1,190 @@
+"""Forms drawn in the diagram (camunda:formData on user tasks and start events),
+and the server-side validation of what a user submits against them.
+
+Field types: string, text, long, boolean, date, enum, list (of strings).
+Constraints: required, maxlength, minlength, min, max, and two that take an
+expression (checked by the restricted evaluator against the case data plus the
+submitted values): required_if, valid_if (message in the property
+`invalid_message`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import ChainMap
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from app.engine import expressions
+from app.engine.functions import allowed_in_expressions
+
+TYPES = {"string", "text", "long", "boolean", "date", "enum", "list"}
+CONSTRAINTS = {"required", "maxlength", "minlength", "min", "max", "required_if", "valid_if", "readonly"}
+MAX_TEXT = 5000
+MAX_LIST = 100
+
+
+@dataclass
+class FormField:
+    id: str
+    label: str
+    type: str = "string"
+    default: Any = None
+    required: bool = False
+    options: list[tuple[str, str]] = field(default_factory=list)
+    constraints: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "label": self.label, "type": self.type, "default": self.default,
+                "required": self.required, "options": [list(o) for o in self.options],
+                "constraints": self.constraints, "properties": self.properties}
+
+    @classmethod
+    def from_dict(cls, dct: dict) -> "FormField":
+        return cls(id=dct["id"], label=dct["label"], type=dct["type"], default=dct.get("default"),
+                   required=dct.get("required", False),
+                   options=[tuple(o) for o in dct.get("options", [])],
+                   constraints=dict(dct.get("constraints", {})),
+                   properties=dict(dct.get("properties", {})))
+
+
+def check_field_definition(f: FormField) -> list[str]:
+    """Problems with a field as drawn (reported at deploy time)."""
+    problems = []
+    if not f.id or not f.id.isidentifier() or f.id.startswith("_"):
+        problems.append(f"表单字段标识“{f.id}”不合法：须为字母、数字、下划线组成且不以下划线开头")
+    if f.type not in TYPES:
+        problems.append(f"表单字段“{f.id}”的类型“{f.type}”不受支持（可用：{'、'.join(sorted(TYPES))}）")
+    if f.type == "enum" and not f.options:
+        problems.append(f"表单字段“{f.id}”是枚举类型，但没有可选值")
+    for name, config in f.constraints.items():
+        if name not in CONSTRAINTS:
+            problems.append(f"表单字段“{f.id}”的校验规则“{name}”不受支持")
+        elif name in ("required_if", "valid_if"):
+            try:
+                expressions.parse_expression(config, allowed_in_expressions())
+            except expressions.ExpressionError as exc:
+                problems.append(f"表单字段“{f.id}”的校验表达式“{config}”有误：{exc}")
+        elif name in ("maxlength", "minlength", "min", "max"):
+            try:
+                float(config)
+            except (TypeError, ValueError):
+                problems.append(f"表单字段“{f.id}”的校验规则 {name} 需要数字")
+    return problems
+
+
+class _Lenient(dict):
+    """Names a form constraint mentions but the case does not have read as None."""
+
+    def __missing__(self, key):
+        return None
+
+
+def _coerce(f: FormField, raw: Any) -> tuple[Any, str | None]:
+    """Convert one submitted value to the field's type; (value, error)."""
+    empty = raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+    if f.type == "boolean":
+        if raw is None or raw == "":
+            return False, None
+        if isinstance(raw, bool):
+            return raw, None
+        if isinstance(raw, str) and raw.lower() in ("true", "on", "1", "yes", "y"):
+            return True, None
+        if isinstance(raw, str) and raw.lower() in ("false", "off", "0", "no", "n"):
+            return False, None
+        return None, "应为是或否"
+    if empty:
+        return None, None
+    if f.type in ("string", "text"):
+        if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+            return None, "应为文字"
+        value = str(raw).strip()
+        if len(value) > MAX_TEXT:
+            return None, f"不能超过 {MAX_TEXT} 个字"
+        return value, None
+    if f.type == "long":
+        if isinstance(raw, bool):
+            return None, "应为整数"
+        try:
+            number = int(str(raw).strip())
+        except ValueError:
+            return None, "应为整数"
+        return number, None
+    if f.type == "date":
+        try:
+            return dt.date.fromisoformat(str(raw).strip()).isoformat(), None
+        except ValueError:
+            return None, "应为日期（如 2026-01-31）"
+    if f.type == "enum":
+        allowed = [o[0] for o in f.options]
+        if str(raw) not in allowed:
+            labels = "、".join(o[1] for o in f.options)
+            return None, f"请从以下选项中选择：{labels}"
+        return str(raw), None
+    if f.type == "list":
+        if isinstance(raw, str):
+            items = [line.strip() for line in raw.replace("\r", "").split("\n")]
+        elif isinstance(raw, list) and all(isinstance(i, (str, int, float)) for i in raw):
+            items = [str(i).strip() for i in raw]
+        else:
+            return None, "应为文字列表"
+        items = [i for i in items if i]
+        if len(items) > MAX_LIST:
+            return None, f"不能超过 {MAX_LIST} 项"
+        if any(len(i) > 500 for i in items):
+            return None, "每项不能超过 500 个字"
+        return items or None, None
+    return None, "类型不受支持"
+
+
+def validate(fields: list[FormField], submitted: Mapping[str, Any],
+             case_data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check submitted values; returns (clean values, {field: Chinese message})."""
+    if not isinstance(submitted, Mapping):
+        return {}, {"data": "提交的数据应为对象"}
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    known = {f.id for f in fields}
+    for key in submitted:
+        if key not in known:
+            errors[str(key)] = "表单中没有这个字段"
+    for f in fields:
+        value, error = _coerce(f, submitted.get(f.id))
+        if error:
+            errors[f.id] = f"{f.label}：{error}"
+        clean[f.id] = value
+    names = _Lenient(ChainMap(clean, dict(case_data)))
+    functions = allowed_in_expressions()
+    for f in fields:
+        if f.id in errors:
+            continue
+        value = clean[f.id]
+        missing = value is None
+        try:
+            if f.required and missing:
+                errors[f.id] = f"请填写“{f.label}”"
+                continue
+            condition = f.constraints.get("required_if")
+            if condition and missing and expressions.evaluate(condition, names, functions):
+                errors[f.id] = f"请填写“{f.label}”"
+                continue
+            if not missing and isinstance(value, (str, list)):
+                if "maxlength" in f.constraints and len(value) > float(f.constraints["maxlength"]):
+                    errors[f.id] = f"“{f.label}”不能超过 {f.constraints['maxlength']} 个字"
+                    continue
+                if "minlength" in f.constraints and len(value) < float(f.constraints["minlength"]):
+                    errors[f.id] = f"“{f.label}”至少 {f.constraints['minlength']} 个字"
+                    continue
+            if not missing and isinstance(value, int) and not isinstance(value, bool):
+                if "min" in f.constraints and value < float(f.constraints["min"]):
+                    errors[f.id] = f"“{f.label}”不能小于 {f.constraints['min']}"
+                    continue
+                if "max" in f.constraints and value > float(f.constraints["max"]):
+                    errors[f.id] = f"“{f.label}”不能大于 {f.constraints['max']}"
+                    continue
+            rule = f.constraints.get("valid_if")
+            if rule and not expressions.evaluate(rule, names, functions):
+                errors[f.id] = f.properties.get("invalid_message") or f"“{f.label}”的取值不符合要求"
+        except expressions.ExpressionError as exc:
+            errors[f.id] = f"“{f.label}”的校验规则无法计算：{exc}"
+    return clean, errors

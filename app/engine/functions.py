@@ -1,0 +1,142 @@
+"""The functions a diagram may call: the one registry that the expression
+validator allows and the script environment exposes.
+
+Two kinds:
+- pure functions (dates, deadlines): allowed everywhere (timers, conditions, forms);
+- actions (change the register, record things): allowed only in script tasks. They
+  act through the RunContext of the engine step that runs them, inside its
+  transaction.
+"""
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from app import calendar as cal
+from app.clock import now
+
+
+@dataclass
+class RunContext:
+    """What an action may touch while one engine step runs."""
+    session: Any
+    case: Any
+    actor: Any
+    data: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+current_run: contextvars.ContextVar[RunContext | None] = contextvars.ContextVar("current_run", default=None)
+
+PURE: dict[str, Callable[..., Any]] = {}
+ACTIONS: dict[str, Callable[..., Any]] = {}
+DESCRIPTIONS: dict[str, str] = {}
+
+# Where working-day arithmetic gets the administrators' overrides.  Set by the app
+# (app.services.holidays) so this module needs no database import.
+overrides_provider: Callable[[], cal.Overrides] = lambda: cal.NO_OVERRIDES
+
+
+def pure(description: str):
+    def register(fn):
+        PURE[fn.__name__] = fn
+        DESCRIPTIONS[fn.__name__] = description
+        return fn
+    return register
+
+
+def action(description: str):
+    def register(fn):
+        ACTIONS[fn.__name__] = fn
+        DESCRIPTIONS[fn.__name__] = description
+        return fn
+    return register
+
+
+def run_context() -> RunContext:
+    ctx = current_run.get()
+    if ctx is None:
+        raise RuntimeError("an action ran outside an engine step")
+    return ctx
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return cal.local_date(value)
+    if isinstance(value, dt.date):
+        return value
+    text = str(value)
+    if "T" in text:
+        return cal.local_date(dt.datetime.fromisoformat(text))
+    return dt.date.fromisoformat(text[:10])
+
+
+def _deadline_iso(deadline: cal.Deadline) -> str:
+    warning = deadline.warning()
+    ctx = current_run.get()
+    if warning and ctx is not None and warning not in ctx.warnings:
+        ctx.warnings.append(warning)
+    return deadline.end_utc.isoformat()
+
+
+def _to_int(n: Any) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, float)) or int(n) != n or n < 0:
+        raise ValueError(f"天数/月数必须是非负整数：{n!r}")
+    return int(n)
+
+
+# --- pure functions ---------------------------------------------------------
+
+@pure("今天（北京时间）的日期，ISO 格式")
+def today() -> str:
+    return cal.local_date(now()).isoformat()
+
+
+@pure("从今天起第 n 个工作日结束时（不含当日）")
+def working_days(n) -> str:
+    return working_days_from(today(), n)
+
+
+@pure("从指定日期起第 n 个工作日结束时（不含当日）")
+def working_days_from(start, n) -> str:
+    return _deadline_iso(cal.add_working_days(_as_date(start), _to_int(n), overrides_provider()))
+
+
+@pure("从今天起 n 个自然日结束时")
+def calendar_days(n) -> str:
+    return cal.end_of_day_utc(_as_date(today()) + dt.timedelta(days=_to_int(n))).isoformat()
+
+
+@pure("从今天起 n 个月（当日结束时）")
+def months(n) -> str:
+    return months_from(today(), n)
+
+
+@pure("从指定日期起 n 个月（当日结束时）")
+def months_from(start, n) -> str:
+    return cal.end_of_day_utc(cal.add_months(_as_date(start), _to_int(n))).isoformat()
+
+
+@pure("从今天起 n 年（当日结束时）")
+def years(n) -> str:
+    return months(_to_int(n) * 12)
+
+
+@pure("从指定日期起 n 年（当日结束时）")
+def years_from(start, n) -> str:
+    return months_from(start, _to_int(n) * 12)
+
+
+@pure("数值或列表的长度")
+def count(value) -> int:
+    return len(value or [])
+
+
+def allowed_in_expressions() -> dict[str, Callable[..., Any]]:
+    return dict(PURE)
+
+
+def allowed_in_scripts() -> dict[str, Callable[..., Any]]:
+    return {**PURE, **ACTIONS}

@@ -1,0 +1,81 @@
+"""Workflow state <-> JSON, with the spec kept once per process version.
+
+SpiffWorkflow's serializer writes the whole spec into every saved instance; here
+the spec is serialized once at deploy time (ProcessVersion.spec_json), restored
+once per process and cached, and instance state is stored without it.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from app.engine.environment import SCRIPT_ENGINE
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """Like the stock converter, but leaves the spec out and takes it back in."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_config = dict(SPIFF_CONFIG)
+_config[BpmnWorkflow] = SpeclessWorkflowConverter
+REGISTRY = BpmnWorkflowSerializer.configure(_config)
+SERIALIZER = BpmnWorkflowSerializer(REGISTRY)
+
+
+def dump_spec(spec, subprocess_specs: dict) -> str:
+    return json.dumps({
+        "spec": REGISTRY.convert(spec),
+        "subprocess_specs": {name: REGISTRY.convert(s) for name, s in subprocess_specs.items()},
+    })
+
+
+@lru_cache(maxsize=64)
+def load_spec(spec_json_hash: str, spec_json: str):
+    """Restored spec objects, cached by content: specs are shared, never mutated."""
+    dct = json.loads(spec_json)
+    spec = REGISTRY.restore(dct["spec"])
+    subprocess_specs = {name: REGISTRY.restore(s) for name, s in dct["subprocess_specs"].items()}
+    return spec, subprocess_specs
+
+
+def dump_state(workflow) -> str:
+    REGISTRY._encoder_mode = True
+    try:
+        dct = SERIALIZER.to_dict(workflow)
+        dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
+        return json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
+    finally:
+        REGISTRY._encoder_mode = False
+
+
+def load_state(state_json: str, spec, subprocess_specs) -> BpmnWorkflow:
+    dct = json.loads(state_json, cls=SERIALIZER.json_decoder_cls)
+    SERIALIZER.migrate(dct)
+    workflow = REGISTRY.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
+    workflow.script_engine = SCRIPT_ENGINE
+    return workflow
+
+
+def new_workflow(spec, subprocess_specs) -> BpmnWorkflow:
+    return BpmnWorkflow(spec, subprocess_specs, script_engine=SCRIPT_ENGINE)

@@ -1,0 +1,13 @@
+"""All models, imported here so that metadata and Alembic see every table."""
+from app.models.base import Base
+from app.models.org import ApiToken, Bureau, User, UserRole
+from app.models.process import ProcessVersion
+from app.models.register import EntryStatus, IllegalTransition, RegisterEntry
+from app.models.case import AuditEvent, Case, Notification, TaskItem, Timer
+from app.models.calendar import CalendarYear, HolidayOverride
+
+__all__ = [
+    "Base", "ApiToken", "Bureau", "User", "UserRole", "ProcessVersion", "EntryStatus",
+    "IllegalTransition", "RegisterEntry", "AuditEvent", "Case", "Notification", "TaskItem",
+    "Timer", "CalendarYear", "HolidayOverride",
+]

@@ -1,0 +1,82 @@
+"""APScheduler jobs.  Each job enters the app context, asks the engine, commits.
+
+Correctness with several schedulers comes from the database (row locks with SKIP
+LOCKED, the case version counter), never from this process's memory.
+"""
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from app import engine
+from app.clock import now
+from app.engine.errors import Conflict, EngineError
+from app.extensions import db
+from app.models import Timer
+
+log = logging.getLogger(__name__)
+
+
+def fire_due_timers(session, at=None) -> int:
+    """Fire every due timer once, one transaction per case; returns how many fired."""
+    at = at or now()
+    fired_total = 0
+    for case_id in engine.due_timer_case_ids(session, at):
+        try:
+            fired = engine.fire_case_timers(session, case_id, at)
+            session.commit()
+            fired_total += len(fired)
+        except Conflict:
+            session.rollback()  # another scheduler or a user got there first
+        except EngineError as exc:
+            session.rollback()
+            _record_incident(session, case_id, at, exc.message)
+        except Exception as exc:  # an engine bug must not stop the other cases
+            session.rollback()
+            log.exception("timer firing failed for case %s", case_id)
+            _record_incident(session, case_id, at, f"{type(exc).__name__}: {exc}")
+    return fired_total
+
+
+def _record_incident(session, case_id: int, at, message: str) -> None:
+    """A timer that cannot fire becomes an incident for the supervisor, never silent."""
+    for timer in session.query(Timer).filter(
+            Timer.case_id == case_id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None),
+            Timer.failed_at.is_(None), Timer.due_at <= at):
+        timer.attempts += 1
+        timer.last_error = message[:2000]
+        timer.failed_at = at
+    session.commit()
+    log.warning("timer incident on case %s: %s", case_id, message)
+
+
+def _job(app: Flask) -> None:
+    with app.app_context():
+        try:
+            count = fire_due_timers(db.session)
+            if count:
+                log.info("fired %d timer(s)", count)
+        finally:
+            db.session.remove()
+
+
+def _add_jobs(scheduler, app: Flask) -> None:
+    scheduler.add_job(_job, "interval", seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
+                      args=[app], id="fire_due_timers", max_instances=1, coalesce=True)
+
+
+def start_in_background(app: Flask) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone="UTC")
+    _add_jobs(scheduler, app)
+    scheduler.start()
+    app.extensions["scheduler"] = scheduler
+    return scheduler
+
+
+def run_blocking(app: Flask) -> None:
+    scheduler = BlockingScheduler(timezone="UTC")
+    _add_jobs(scheduler, app)
+    scheduler.start()

@@ -1,0 +1,28 @@
+"""Who may see what: a user sees their own bureau and the bureaus below it."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Bureau, Case, User
+
+
+def visible_bureau_ids(session: Session, user: User) -> set[int]:
+    parents = dict(session.execute(select(Bureau.id, Bureau.parent_id)).all())
+    visible = {user.bureau_id}
+    changed = True
+    while changed:
+        changed = False
+        for bureau_id, parent_id in parents.items():
+            if parent_id in visible and bureau_id not in visible:
+                visible.add(bureau_id)
+                changed = True
+    return visible
+
+
+def can_see_case(session: Session, user: User, case: Case) -> bool:
+    return case.bureau_id in visible_bureau_ids(session, user)
+
+
+def can_act_in_bureau(user: User, bureau_id: int) -> bool:
+    return user.bureau_id == bureau_id

@@ -1,0 +1,8 @@
+"""Which service starts a case of each process (for the API and the pages)."""
+from __future__ import annotations
+
+from typing import Callable
+
+from app.services.repair import start_repair
+
+STARTERS: dict[str, Callable] = {"repair": start_repair}

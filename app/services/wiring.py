@@ -1,0 +1,34 @@
+"""Connects the pieces that must not import each other: the engine's hooks, the
+calendar's override source, and the login loader."""
+from __future__ import annotations
+
+from flask import Flask, has_app_context
+
+from app import calendar as cal
+from app.engine import TIMER_LISTENERS
+from app.engine import functions
+from app.extensions import db, login_manager
+from app.services import diagram_actions  # noqa: F401  (registers the diagram actions)
+from app.services.escalation import on_timers_fired
+from app.services.holidays import load_overrides
+
+
+def _overrides() -> cal.Overrides:
+    if not has_app_context():
+        return cal.NO_OVERRIDES
+    return load_overrides(db.session)
+
+
+def connect(app: Flask) -> None:
+    functions.overrides_provider = _overrides
+    if on_timers_fired not in TIMER_LISTENERS:
+        TIMER_LISTENERS.append(on_timers_fired)
+
+    from app.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"

@@ -1,0 +1,20 @@
+"""One blueprint package per audience, registered explicitly here."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.web import errors, filters, navigation
+    from app.web.admin.routes import bp as admin_bp
+    from app.web.api.routes import bp as api_bp
+    from app.web.auth.routes import bp as auth_bp
+    from app.web.cases.routes import bp as cases_bp
+    from app.web.inbox.routes import bp as inbox_bp
+    from app.web.public.routes import bp as public_bp
+
+    for blueprint in (auth_bp, inbox_bp, cases_bp, public_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    filters.register(app)
+    navigation.register(app)

@@ -1,0 +1,78 @@
+"""Administration: the holiday table."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import calendar as cal
+from app.clock import now
+from app.extensions import db
+from app.models import CalendarYear, HolidayOverride
+from app.services import holidays
+from app.web.auth.routes import role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/holidays", methods=["GET"])
+@role_required("admin")
+def list_holidays():
+    overrides = db.session.scalars(select(HolidayOverride).order_by(HolidayOverride.day)).all()
+    confirmed = db.session.scalars(select(CalendarYear).order_by(CalendarYear.year)).all()
+    this_year = cal.local_date(now()).year
+    years = [{"year": y, "published": cal.is_published_year(y),
+              "confirmed": any(c.year == y for c in confirmed)} for y in range(this_year - 1, this_year + 3)]
+    check = None
+    start, n = request.args.get("start"), request.args.get("n", type=int)
+    if start and n is not None:
+        try:
+            check = cal.add_working_days(dt.date.fromisoformat(start), n, holidays.load_overrides(db.session))
+        except ValueError:
+            flash("请输入正确的日期和天数", "error")
+    return render_template("admin/holidays.html", overrides=overrides, years=years, check=check,
+                           start=start or "", n=n if n is not None else "")
+
+
+@bp.route("/holidays", methods=["POST"])
+@role_required("admin")
+def save_holiday():
+    raw_day = request.form.get("day", "")
+    kind = request.form.get("kind", "")
+    name = request.form.get("name", "").strip()
+    try:
+        day = dt.date.fromisoformat(raw_day)
+    except ValueError:
+        flash("请填写正确的日期（如 2027-02-08）", "error")
+        return redirect(url_for("admin.list_holidays"))
+    if kind not in ("holiday", "workday"):
+        flash("请选择“放假”或“调休上班”", "error")
+        return redirect(url_for("admin.list_holidays"))
+    holidays.set_override(db.session, day, kind == "workday", name, current_user)
+    db.session.commit()
+    flash(f"已保存 {day.isoformat()}", "success")
+    return redirect(url_for("admin.list_holidays"))
+
+
+@bp.route("/holidays/<day>/delete", methods=["POST"])
+@role_required("admin")
+def delete_holiday(day: str):
+    try:
+        holidays.delete_override(db.session, dt.date.fromisoformat(day))
+    except ValueError:
+        flash("日期有误", "error")
+        return redirect(url_for("admin.list_holidays"))
+    db.session.commit()
+    flash(f"已删除 {day}", "success")
+    return redirect(url_for("admin.list_holidays"))
+
+
+@bp.route("/holidays/years/<int:year>/confirm", methods=["POST"])
+@role_required("admin")
+def confirm_year(year: int):
+    holidays.confirm_year(db.session, year, current_user)
+    db.session.commit()
+    flash(f"已确认 {year} 年节假日安排已全部录入", "success")
+    return redirect(url_for("admin.list_holidays"))

@@ -1,0 +1,142 @@
+"""JSON API for integrations and scripted use (token authenticated)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify
+from sqlalchemy import select
+
+from app import engine
+from app.extensions import csrf, db
+from app.models import AuditEvent, Case, RegisterEntry, TaskItem, Timer, User
+from app.services.access import visible_bureau_ids
+from app.services.inbox import actionable_tasks
+from app.services.register_query import published_entries
+from app.services.starters import STARTERS
+from app.services.tokens import issue_token
+from app.web.api.auth import json_body, token_required
+from app.web.api.serialize import case_json, entry_json, task_json
+from app.web.errors import json_error
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+csrf.exempt(bp)
+
+
+@bp.route("/token", methods=["POST"])
+def create_token():
+    body = json_body()
+    if body is None:
+        return json_error(400, "请求体应为 JSON 对象")
+    errors = {k: "必填" for k in ("username", "password") if not isinstance(body.get(k), str) or not body.get(k)}
+    if errors:
+        return json_error(422, errors=errors)
+    user = db.session.scalar(select(User).where(User.username == body["username"]))
+    if user is None or not user.active or not user.check_password(body["password"]):
+        return json_error(401, "用户名或密码错误")
+    token = issue_token(db.session, user, current_app.config["API_TOKEN_HOURS"])
+    db.session.commit()
+    return jsonify({"token": token})
+
+
+@bp.route("/tasks")
+@token_required
+def list_tasks():
+    return jsonify({"tasks": [task_json(t) for t in actionable_tasks(db.session, g.api_user)]})
+
+
+def _visible_task(task_id: int) -> TaskItem | None:
+    item = db.session.get(TaskItem, task_id)
+    if item is None or item.bureau_id not in visible_bureau_ids(db.session, g.api_user):
+        return None
+    return item
+
+
+def _engine_call(task_id: int, operation):
+    item = _visible_task(task_id)
+    if item is None:
+        return json_error(404, "任务不存在")
+    try:
+        operation(item)
+        db.session.commit()
+    except engine.FormInvalid as exc:
+        db.session.rollback()
+        return json_error(422, exc.message, exc.errors)
+    except engine.Conflict as exc:
+        db.session.rollback()
+        return json_error(409, exc.message)
+    except engine.NotAllowed as exc:
+        db.session.rollback()
+        return json_error(403, exc.message)
+    except engine.EngineError as exc:
+        db.session.rollback()
+        return json_error(422, exc.message)
+    db.session.refresh(item)
+    return jsonify({"task": task_json(item)})
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@token_required
+def claim_task(task_id: int):
+    return _engine_call(task_id, lambda item: engine.claim(db.session, item.id, g.api_user))
+
+
+@bp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
+@token_required
+def unclaim_task(task_id: int):
+    return _engine_call(task_id, lambda item: engine.unclaim(db.session, item.id, g.api_user))
+
+
+@bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
+@token_required
+def complete_task(task_id: int):
+    body = json_body()
+    if body is None:
+        return json_error(400, "请求体应为 JSON 对象")
+    data = body.get("data", {})
+    if not isinstance(data, dict):
+        return json_error(422, errors={"data": "data 应为对象"})
+    return _engine_call(task_id, lambda item: engine.complete(db.session, item.id, data, g.api_user))
+
+
+@bp.route("/cases", methods=["POST"])
+@token_required
+def create_case():
+    body = json_body()
+    if body is None:
+        return json_error(400, "请求体应为 JSON 对象")
+    starter = STARTERS.get(body.get("process"))
+    if starter is None:
+        return json_error(422, errors={"process": f"未知的流程，可用：{'、'.join(STARTERS)}"})
+    data = body.get("data")
+    if not isinstance(data, dict):
+        return json_error(422, errors={"data": "data 应为对象"})
+    try:
+        case = starter(db.session, g.api_user, data)
+        db.session.commit()
+    except engine.FormInvalid as exc:
+        db.session.rollback()
+        return json_error(422, exc.message, exc.errors)
+    except engine.NotAllowed as exc:
+        db.session.rollback()
+        return json_error(403, exc.message)
+    except engine.EngineError as exc:
+        db.session.rollback()
+        return json_error(422, exc.message)
+    return jsonify({"id": case.id, "number": case.number, "status": case.status}), 201
+
+
+@bp.route("/cases/<int:case_id>")
+@token_required
+def show_case(case_id: int):
+    case = db.session.get(Case, case_id)
+    if case is None or case.bureau_id not in visible_bureau_ids(db.session, g.api_user):
+        return json_error(404, "案件不存在")
+    tasks = db.session.scalars(select(TaskItem).where(TaskItem.case_id == case.id, TaskItem.completed_at.is_(None))
+                               .order_by(TaskItem.id)).unique().all()
+    timers = db.session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.id)).unique().all()
+    history = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id)
+                                 .order_by(AuditEvent.at, AuditEvent.id)).all()
+    return jsonify(case_json(case, list(tasks), list(timers), list(history)))
+
+
+@bp.route("/register")
+def public_register():
+    return jsonify({"entries": [entry_json(e) for e in published_entries(db.session)]})

@@ -1,0 +1,141 @@
+"""Case pages: start a repair application, work a task, read a case."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app import engine
+from app.extensions import db
+from app.models import AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem, Timer
+from app.services import repair
+from app.services.access import visible_bureau_ids
+from app.services.case_view import case_rows
+from app.web.auth.routes import role_required
+
+bp = Blueprint("cases", __name__)
+
+
+def load_case(case_id: int) -> Case:
+    """The case, or 404 when it does not exist or the user's bureaus cannot see it."""
+    case = db.session.get(Case, case_id)
+    if case is None or case.bureau_id not in visible_bureau_ids(db.session, current_user):
+        abort(404)
+    return case
+
+
+def load_task_item(task_id: int) -> TaskItem:
+    item = db.session.get(TaskItem, task_id)
+    if item is None or item.bureau_id not in visible_bureau_ids(db.session, current_user):
+        abort(404)
+    return item
+
+
+def form_values(fields: list[engine.FormField]) -> dict:
+    """What the HTML form sent, restricted to the form's own fields."""
+    values = {}
+    for f in fields:
+        if f.type == "boolean":
+            values[f.id] = f.id in request.form
+        else:
+            values[f.id] = request.form.get(f.id, "")
+    return values
+
+
+@bp.route("/cases")
+@login_required
+def list_cases():
+    status = request.args.get("status", "")
+    process = request.args.get("process", "")
+    query = request.args.get("q", "").strip()
+    rows = case_rows(db.session, visible_bureau_ids(db.session, current_user),
+                     status=status, process=process, query=query)
+    return render_template("cases/list.html", rows=rows, status=status, process=process, q=query)
+
+
+@bp.route("/cases/new/repair", methods=["GET", "POST"])
+@role_required("clerk")
+def new_repair():
+    version = engine.published_version(db.session, "repair")
+    if version is None:
+        abort(404)
+    fields = engine.start_form(version)
+    entries = db.session.scalars(select(RegisterEntry).where(
+        RegisterEntry.bureau_id == current_user.bureau_id,
+        RegisterEntry.status == EntryStatus.LISTED).order_by(RegisterEntry.listed_on)).all()
+    values, errors, checks, entry = {}, {}, None, None
+    if request.method == "POST":
+        values = form_values(fields)
+        try:
+            case = repair.start_repair(db.session, current_user, values)
+            db.session.commit()
+            flash(f"已登记申请，案件编号 {case.number}", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+        except engine.FormInvalid as exc:
+            db.session.rollback()
+            errors = exc.errors
+        except engine.EngineError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    selected = request.values.get("listing_id")
+    if selected:
+        entry = next((e for e in entries if str(e.id) == str(selected).strip()), None)
+        if entry is not None:
+            checks = repair.eligibility_for(db.session, entry, values or {
+                "penalty_carried_out": entry.penalty_carried_out, "commitment_given": False})
+        values.setdefault("listing_id", selected)
+    return render_template("cases/new_repair.html", fields=fields, values=values, errors=errors,
+                           entries=entries, entry=entry, checks=checks)
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def show_case(case_id: int):
+    case = load_case(case_id)
+    history = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id)
+                                 .order_by(AuditEvent.at, AuditEvent.id)).all()
+    tasks = db.session.scalars(select(TaskItem).where(TaskItem.case_id == case.id)
+                               .order_by(TaskItem.created_at, TaskItem.id)).unique().all()
+    timers = db.session.scalars(select(Timer).where(Timer.case_id == case.id)
+                                .order_by(Timer.due_at)).unique().all()
+    entry = db.session.get(RegisterEntry, case.register_entry_id) if case.register_entry_id else None
+    return render_template("cases/show.html", case=case, history=history, tasks=tasks,
+                           timers=timers, entry=entry)
+
+
+@bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def work_task(task_id: int):
+    item = load_task_item(task_id)
+    case = item.case
+    fields = engine.task_form(case.process_version, item.step)
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = form_values(fields)
+        expected = request.form.get("expected_version", type=int)
+        try:
+            engine.complete(db.session, item.id, values, current_user, expected_version=expected)
+            db.session.commit()
+            flash(f"“{item.name}”已办理", "success")
+            return redirect(url_for("inbox.show_inbox"))
+        except engine.FormInvalid as exc:
+            db.session.rollback()
+            errors = exc.errors
+        except engine.EngineError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            db.session.refresh(item)
+    can_act = True
+    reason = ""
+    if item.completed_at is not None:
+        can_act, reason = False, "该任务已办理完毕"
+    else:
+        try:
+            engine.check_can_act(item, current_user)
+        except engine.NotAllowed as exc:
+            can_act, reason = False, exc.message
+    history = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.case_id == case.id, AuditEvent.action.in_(("start", "complete")))
+        .order_by(AuditEvent.at, AuditEvent.id)).all()
+    return render_template("cases/task.html", item=item, case=case, fields=fields, values=values,
+                           errors=errors, can_act=can_act, reason=reason, history=history)

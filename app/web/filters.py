@@ -1,0 +1,63 @@
+"""Template filters and globals: times in Asia/Shanghai, labels in Chinese."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+
+from app import calendar as cal
+from app.clock import now
+from app.domain.roles import role_label
+from app.domain.situations import situation_label
+
+STATUS_LABELS = {"active": "办理中", "granted": "准予提前移出", "refused": "不予提前移出",
+                 "rejected": "不予受理", "lapsed": "申请失效", "completed": "已办结",
+                 "listed": "已列入", "dropped": "不予列入", "withdrawn": "已撤销"}
+ACTION_LABELS = {"start": "发起", "complete": "办理", "claim": "认领", "unclaim": "退回待认领",
+                 "timer_deadline": "期限届满", "timer_cutoff": "期限届满（终止环节）",
+                 "timer_warning": "即将到期提醒", "timer_wait": "定时到达", "end": "流程结束",
+                 "calendar_warning": "节假日提示", "register_removed_early": "名单变更",
+                 "reminder": "督办提醒", "reassign": "改派", "note": "督办备注"}
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(cal.SHANGHAI).strftime(fmt)
+
+
+def local_date(value: dt.datetime | None) -> str:
+    return local_time(value, "%Y-%m-%d")
+
+
+def due_state(due_at: dt.datetime | None) -> str:
+    """overdue | due_soon | ok | none — for the badge beside a due date."""
+    if due_at is None:
+        return "none"
+    current = now()
+    if due_at < current:
+        return "overdue"
+    days_left = cal.working_days_between(cal.local_date(current), cal.local_date(due_at))
+    return "due_soon" if days_left <= 1 else "ok"
+
+
+def days_left_text(due_at: dt.datetime | None) -> str:
+    if due_at is None:
+        return ""
+    today = cal.local_date(now())
+    days = cal.working_days_between(today, cal.local_date(due_at))
+    if due_at < now():
+        return f"已逾期 {max(-days, 0) or 1} 个工作日" if days <= 0 else "已逾期"
+    if days == 0:
+        return "今天到期"
+    return f"剩余 {days} 个工作日"
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(local_time=local_time, local_date=local_date, due_state=due_state,
+                                 days_left=days_left_text, role_label=role_label,
+                                 situation_label=situation_label,
+                                 status_label=lambda s: STATUS_LABELS.get(s, s),
+                                 action_label=lambda a: ACTION_LABELS.get(a, a))

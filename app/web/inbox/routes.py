@@ -1,0 +1,57 @@
+"""The task inbox of each officer."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app import engine
+from app.clock import now
+from app.extensions import db
+from app.models import Notification
+from app.services.inbox import actionable_tasks, notifications_for
+
+bp = Blueprint("inbox", __name__)
+
+
+@bp.route("/")
+@login_required
+def show_inbox():
+    tasks = actionable_tasks(db.session, current_user)
+    notes = notifications_for(db.session, current_user)
+    return render_template("inbox/inbox.html", tasks=tasks, notifications=notes)
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@login_required
+def claim_task(task_id: int):
+    return _claim_action(task_id, engine.claim, "已认领")
+
+
+@bp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
+@login_required
+def unclaim_task(task_id: int):
+    return _claim_action(task_id, engine.unclaim, "已退回待认领")
+
+
+def _claim_action(task_id: int, operation, done_message: str):
+    from app.web.cases.routes import load_task_item
+    load_task_item(task_id)
+    try:
+        operation(db.session, task_id, current_user)
+        db.session.commit()
+        flash(done_message, "success")
+    except engine.EngineError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(request.form.get("back") if request.form.get("back", "").startswith("/")
+                    and not request.form.get("back", "").startswith("//") else url_for("inbox.show_inbox"))
+
+
+@bp.route("/notifications/<int:note_id>/read", methods=["POST"])
+@login_required
+def read_notification(note_id: int):
+    note = db.session.get(Notification, note_id)
+    if note is not None and note.bureau_id == current_user.bureau_id:
+        note.read_at = now()
+        db.session.commit()
+    return redirect(url_for("inbox.show_inbox"))

@@ -1,0 +1,16 @@
+"""The public register (no login)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from app.extensions import db
+from app.services.register_query import published_entries
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+
+
+@bp.route("/register")
+def show_register():
+    query = request.args.get("q", "").strip()[:100]
+    entries = published_entries(db.session, query)
+    return render_template("public/register.html", entries=entries, q=query)
