@@ -82,7 +82,7 @@ def app(_prepared_app):
     db.session.remove()
     outer.rollback()
     connection.close()
-    db.session.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+    db.session.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture()

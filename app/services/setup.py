@@ -21,7 +21,8 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(app: Flask) -> None:
-    command.upgrade(alembic_config(app.config["DATABASE_URL"]), "head")
+    # "heads": features add migrations on their own branches from 0001.
+    command.upgrade(alembic_config(app.config["DATABASE_URL"]), "heads")
 
 
 def prepare_database(app: Flask, demo: bool = True) -> bool:

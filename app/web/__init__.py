@@ -7,13 +7,15 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from app.web import errors, filters, navigation
     from app.web.admin.routes import bp as admin_bp
-    from app.web.api.routes import bp as api_bp
+    from app.web.api import bp as api_bp
     from app.web.auth.routes import bp as auth_bp
     from app.web.cases.routes import bp as cases_bp
+    from app.web.designer.routes import bp as designer_bp
     from app.web.inbox.routes import bp as inbox_bp
     from app.web.public.routes import bp as public_bp
+    from app.web.supervisor.routes import bp as supervisor_bp
 
-    for blueprint in (auth_bp, inbox_bp, cases_bp, public_bp, admin_bp, api_bp):
+    for blueprint in (auth_bp, inbox_bp, cases_bp, public_bp, admin_bp, supervisor_bp, designer_bp, api_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

@@ -1,11 +1,11 @@
 """JSON API for integrations and scripted use (token authenticated)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify
+from flask import current_app, g, jsonify
 from sqlalchemy import select
 
 from app import engine
-from app.extensions import csrf, db
+from app.extensions import db
 from app.models import AuditEvent, Case, RegisterEntry, TaskItem, Timer, User
 from app.services.access import visible_bureau_ids
 from app.services.inbox import actionable_tasks
@@ -13,12 +13,9 @@ from app.services.register_query import published_entries
 from app.services.starters import STARTERS
 from app.services.tokens import issue_token
 from app.web.api.auth import json_body, token_required
+from app.web.api.blueprint import bp
 from app.web.api.serialize import case_json, entry_json, task_json
 from app.web.errors import json_error
-
-bp = Blueprint("api", __name__, url_prefix="/api")
-csrf.exempt(bp)
-
 
 @bp.route("/token", methods=["POST"])
 def create_token():
