@@ -26,7 +26,7 @@ run: install npm db
 
 # Browser tests need Debian's chromium; install it when missing (root, as in CI).
 e2e-deps:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium unavailable: browser tests will be skipped"
+	@(command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q .) || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) || echo "chromium unavailable: browser tests will be skipped"
 
 test: install npm e2e-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -83,5 +83,9 @@ class RegisterEntry(Base):
         self.removal_reason = "管理期满，自动移出"
 
     @property
+    def status_label(self) -> str:
+        return EntryStatus(self.status).label
+
+    @property
     def measures_active(self) -> bool:
         return EntryStatus(self.status) == EntryStatus.LISTED

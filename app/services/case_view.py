@@ -19,3 +19,27 @@ def case_rows(session: Session, bureau_ids: set[int], *, status: str = "", proce
         stmt = stmt.where(or_(Case.number.like(like), Case.subject_name.like(like),
                               Case.credit_code.like(like)))
     return list(session.scalars(stmt.order_by(Case.created_at.desc()).limit(limit)).unique())
+
+
+def describe_data(meta: dict, step: str | None, data: dict) -> list[tuple[str, str]]:
+    """Submitted values as (label, text) using the form drawn for that step;
+    empty values are left out, options shown by their Chinese names."""
+    if step:
+        fields = meta.get("steps", {}).get(step, {}).get("form", [])
+    else:
+        fields = meta.get("start_form", [])
+    by_id = {f["id"]: f for f in fields}
+    rows = []
+    for key, value in (data or {}).items():
+        if value is None or value == "" or value == []:
+            continue
+        field = by_id.get(key, {})
+        if isinstance(value, bool):
+            text = "是" if value else "否"
+        elif isinstance(value, list):
+            text = "；".join(str(v) for v in value)
+        else:
+            options = dict(tuple(o) for o in field.get("options", []))
+            text = options.get(str(value), str(value))
+        rows.append((field.get("label", key), text))
+    return rows

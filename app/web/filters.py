@@ -55,7 +55,13 @@ def days_left_text(due_at: dt.datetime | None) -> str:
     return f"剩余 {days} 个工作日"
 
 
+def describe_event(case, event) -> list[tuple[str, str]]:
+    from app.services.case_view import describe_data
+    return describe_data(case.process_version.meta, event.step, event.data)
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.globals["describe_event"] = describe_event
     app.jinja_env.filters.update(local_time=local_time, local_date=local_date, due_state=due_state,
                                  days_left=days_left_text, role_label=role_label,
                                  situation_label=situation_label,

@@ -1,0 +1,92 @@
+"""Browser tests: a live server on a random port over a fresh seeded SQLite file,
+driven by Playwright through Debian's chromium.  Skipped when chromium is absent."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from app.services.setup import prepare_database
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "test-pass"
+ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts"))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    folder = tmp_path_factory.mktemp("e2e")
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}", "DEMO_PASSWORD": PASSWORD,
+                      "SECRET_KEY": "e2e", "SCHEDULER_ENABLED": False, "TESTING": False})
+    with app.app_context():
+        prepare_database(app, demo=True)
+        db.session.commit()
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
+    server.shutdown()
+    thread.join(timeout=5)
+    db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser(live_server):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server["url"], locale="zh-CN",
+                                  viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+@pytest.fixture()
+def login_page(live_server):
+    def do(page, username: str, password: str = PASSWORD):
+        page.context.clear_cookies()
+        page.goto("/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+        return page
+    return do
+
+
+@pytest.fixture()
+def shot():
+    """shot(page, name): save a full-page screenshot under E2E_ARTIFACTS for a human to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return take
