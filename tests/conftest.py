@@ -65,7 +65,7 @@ def _prepared_app(backend, tmp_path_factory):
         db.session.commit()
         db.session.remove()
     yield app
-    db.engine.dispose()
+    app.extensions["database_engine"].dispose()
     drop()
 
 
@@ -73,16 +73,17 @@ def _prepared_app(backend, tmp_path_factory):
 def app(_prepared_app):
     """The app with db.session bound to a connection whose transaction is rolled back."""
     app = _prepared_app
-    connection = db.engine.connect()
+    connection = app.extensions["database_engine"].connect()
     outer = connection.begin()
-    db.session.remove()
-    db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    app.extensions["database_bind"] = connection
+    app.extensions["database_session_options"] = {"join_transaction_mode": "create_savepoint"}
     with app.app_context():
         yield app
-    db.session.remove()
+        db.session.remove()
     outer.rollback()
     connection.close()
-    db.session.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
+    app.extensions.pop("database_bind")
+    app.extensions.pop("database_session_options")
 
 
 @pytest.fixture()

@@ -41,7 +41,7 @@ def live_server(tmp_path_factory):
     yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
     server.shutdown()
     thread.join(timeout=5)
-    db.engine.dispose()
+    app.extensions["database_engine"].dispose()
 
 
 @pytest.fixture(scope="session")
