@@ -51,6 +51,30 @@ def build_app(url: str, **extra):
     return create_app(config)
 
 
+@pytest.fixture()
+def fresh_app(tmp_path):
+    """fresh_app(backend) -> an app on its own new database with real commits (for
+    concurrency and restart tests); dropped at the end of the test."""
+    created = []
+
+    def make(backend: str, url: str | None = None):
+        drop = lambda: None  # noqa: E731
+        if url is None:
+            url, drop = make_database_url(backend, tmp_path)
+        app = build_app(url)
+        with app.app_context():
+            prepare_database(app, demo=True)
+            db.session.commit()
+            db.session.remove()
+        created.append((app, drop))
+        return app, url
+    yield make
+    for app, drop in created:
+        app.extensions["database_engine"].dispose()
+    for app, drop in created:
+        drop()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request) -> str:
     return request.param
