@@ -1,16 +1,26 @@
-"""Process versions: store drafts, publish, deploy the bundled workflows/ files."""
+"""Process versions: store drafts, publish, deploy the bundled workflows/ files.
+
+Rules: a draft is stored even with errors (marked invalid); only a valid draft may
+be published, and never by its own author alone; publishing retires the version
+new cases used so far, while running cases stay on theirs.
+"""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.engine import model, state
 from app.engine.errors import InvalidProcess, NotAllowed
-from app.models import ProcessVersion, User
+from app.models import Case, ProcessVersion, User
+
+MAX_KEY = 64
+PUBLISHER_ROLES = {"designer", "admin"}
 
 
 def content_hash(xml: bytes | str) -> str:
@@ -19,41 +29,89 @@ def content_hash(xml: bytes | str) -> str:
 
 
 def known_process_keys(session: Session) -> set[str]:
-    return set(session.scalars(select(ProcessVersion.key).distinct()).all())
+    """Processes a call activity may name: those with a published version."""
+    return set(session.scalars(select(ProcessVersion.key).where(ProcessVersion.state == "published")).all())
+
+
+def _attach_called_processes(session: Session, parsed: model.ParsedProcess) -> None:
+    """Call activities naming another deployed process run its published version:
+    its spec joins this version's subprocess specs, its steps and timers the meta."""
+    for name in list(parsed.subprocess_specs):
+        if parsed.subprocess_specs[name] is not None:
+            continue
+        called = published_version(session, name)
+        if called is None or not called.spec_json:
+            parsed.error(None, f"调用的流程“{name}”没有已发布的版本")
+            continue
+        spec, subprocess_specs = state.load_spec(content_hash(called.spec_json), called.spec_json)
+        parsed.subprocess_specs[name] = spec
+        for sub_name, sub_spec in subprocess_specs.items():
+            parsed.subprocess_specs.setdefault(sub_name, sub_spec)
+        for part in ("steps", "timers"):
+            for element_id, info in called.meta.get(part, {}).items():
+                parsed.meta.setdefault(part, {}).setdefault(element_id, info)
+
+
+def _next_number(session: Session, key: str) -> int:
+    return (session.scalar(select(func.max(ProcessVersion.number)).where(ProcessVersion.key == key)) or 0) + 1
 
 
 def save_draft(session: Session, xml: bytes | str, author: User | None, note: str = "",
                expected_key: str | None = None) -> ProcessVersion:
     """Validate and store a draft.  A draft with errors is stored too, marked invalid."""
     text = xml.decode("utf-8", errors="replace") if isinstance(xml, bytes) else xml
-    parsed = model.parse_process(text, known_process_keys(session))
+    parsed = model.parse_process(text, known_process_keys(session), expected_key=expected_key)
     key = parsed.process_id or expected_key or "unknown"
     if expected_key and parsed.process_id and parsed.process_id != expected_key:
-        parsed.error(None, f"流程标识为“{parsed.process_id}”，与目标流程“{expected_key}”不一致")
+        parsed.error(parsed.process_id, f"流程标识为“{parsed.process_id}”，与目标流程“{expected_key}”不一致")
         key = expected_key
-    if parsed.errors:
-        spec_json = None
-    else:
-        spec_json = state.dump_spec(parsed.spec, parsed.subprocess_specs)
-    number = (session.scalar(select(func.max(ProcessVersion.number)).where(ProcessVersion.key == key)) or 0) + 1
-    version = ProcessVersion(key=key, number=number, name=parsed.name or key, state="draft", xml=text,
-                             content_hash=content_hash(text), spec_json=spec_json, meta=parsed.meta,
-                             errors=parsed.errors, note=note[:500],
-                             author_id=author.id if author else None, created_at=now())
-    session.add(version)
-    session.flush()
-    return version
+    if len(key) > MAX_KEY:
+        parsed.error(parsed.process_id, f"流程标识过长（最多 {MAX_KEY} 个字符）")
+        key = key[:MAX_KEY]
+    if not parsed.errors and parsed.spec is not None:
+        _attach_called_processes(session, parsed)
+    spec_json = None if parsed.errors or parsed.spec is None else state.dump_spec(
+        parsed.spec, parsed.subprocess_specs)
+    for attempt in range(3):  # two designers saving at once: the loser takes the next number
+        version = ProcessVersion(key=key, number=_next_number(session, key), name=(parsed.name or key)[:200],
+                                 state="draft", xml=text, content_hash=content_hash(text),
+                                 spec_json=spec_json, meta=parsed.meta, errors=parsed.errors,
+                                 note=(note or "").strip()[:500], author_id=author.id if author else None,
+                                 created_at=now())
+        try:
+            with session.begin_nested():
+                session.add(version)
+                session.flush()
+            return version
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def check_can_publish(version: ProcessVersion, approver: User | None, allow_self_approval: bool = False) -> None:
+    """Raise InvalidProcess (not a valid draft) or NotAllowed (who may not publish it)."""
+    if version.state != "draft":
+        raise InvalidProcess(f"第 {version.number} 版不是草稿，不能发布")
+    if version.errors or not version.spec_json:
+        raise InvalidProcess("草稿有错误，修正后才能发布", version.errors)
+    if approver is None:
+        if not allow_self_approval:
+            raise NotAllowed("发布需要审核人")
+        return
+    if not approver.roles & PUBLISHER_ROLES:
+        raise NotAllowed("只有流程设计人员或系统管理员可以发布流程")
+    if not allow_self_approval and version.author_id == approver.id:
+        raise NotAllowed("不能发布自己修改的版本：请由管理员或另一位流程设计人员审核发布")
 
 
 def publish(session: Session, version: ProcessVersion, approver: User | None,
             allow_self_approval: bool = False) -> ProcessVersion:
     """Make a valid draft the version new cases use; earlier published versions retire."""
-    if version.state != "draft":
-        raise InvalidProcess(f"第 {version.number} 版不是草稿，不能发布")
-    if version.errors or not version.spec_json:
-        raise InvalidProcess("草稿有错误，修正后才能发布", version.errors)
-    if not allow_self_approval and approver is not None and version.author_id == approver.id:
-        raise NotAllowed("不能发布自己修改的版本：请由管理员或另一位流程设计人员审核发布")
+    # Lock every version of the process: two approvers publishing at once queue here.
+    session.execute(select(ProcessVersion.id).where(ProcessVersion.key == version.key).with_for_update())
+    session.refresh(version)
+    check_can_publish(version, approver, allow_self_approval)
     at = now()
     for previous in session.scalars(select(ProcessVersion).where(
             ProcessVersion.key == version.key, ProcessVersion.state == "published")):
@@ -66,7 +124,41 @@ def publish(session: Session, version: ProcessVersion, approver: User | None,
 
 def published_version(session: Session, key: str) -> ProcessVersion | None:
     return session.scalar(select(ProcessVersion).where(
-        ProcessVersion.key == key, ProcessVersion.state == "published"))
+        ProcessVersion.key == key, ProcessVersion.state == "published")
+        .order_by(ProcessVersion.number.desc()).limit(1))
+
+
+def find_version(session: Session, key: str, number: int) -> ProcessVersion | None:
+    return session.scalar(select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.number == number))
+
+
+@dataclass
+class VersionRow:
+    version: ProcessVersion
+    cases: int
+    active_cases: int
+
+
+def version_rows(session: Session, key: str) -> list[VersionRow]:
+    """Every version of a process, newest first, with how many cases run on each."""
+    counts = {vid: (total, active) for vid, total, active in session.execute(
+        select(Case.process_version_id, func.count(Case.id),
+               func.count(Case.id).filter(Case.status == "active"))
+        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+        .where(ProcessVersion.key == key).group_by(Case.process_version_id))}
+    versions = session.scalars(select(ProcessVersion).where(ProcessVersion.key == key)
+                               .order_by(ProcessVersion.number.desc())).all()
+    return [VersionRow(v, *counts.get(v.id, (0, 0))) for v in versions]
+
+
+def process_keys(session: Session) -> list[tuple[str, str]]:
+    """(key, name of its newest version) for every process, by key."""
+    newest = select(ProcessVersion.key, func.max(ProcessVersion.number).label("number")) \
+        .group_by(ProcessVersion.key).subquery()
+    rows = session.execute(select(ProcessVersion.key, ProcessVersion.name).join(
+        newest, (newest.c.key == ProcessVersion.key) & (newest.c.number == ProcessVersion.number))
+        .order_by(ProcessVersion.key)).all()
+    return [(key, name) for key, name in rows]
 
 
 def deploy_bundled(session: Session, folder: Path) -> list[ProcessVersion]:
