@@ -2,12 +2,13 @@
 from app.models.base import Base
 from app.models.org import ApiToken, Bureau, User, UserRole
 from app.models.process import ProcessVersion
-from app.models.register import EntryStatus, IllegalTransition, RegisterEntry
+from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
 from app.models.case import AuditEvent, Case, Notification, TaskItem, Timer
 from app.models.calendar import CalendarYear, HolidayOverride
+from app.models.listing import Document, DocumentCounter
 
 __all__ = [
-    "Base", "ApiToken", "Bureau", "User", "UserRole", "ProcessVersion", "EntryStatus",
+    "ACTIVE_STATUSES", "Base", "ApiToken", "Bureau", "User", "UserRole", "ProcessVersion", "EntryStatus",
     "IllegalTransition", "RegisterEntry", "AuditEvent", "Case", "Notification", "TaskItem",
-    "Timer", "CalendarYear", "HolidayOverride",
+    "Timer", "CalendarYear", "HolidayOverride", "Document", "DocumentCounter",
 ]

@@ -19,11 +19,20 @@ class EntryStatus(str, enum.Enum):
     REMOVED_EARLY = "removed_early"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
+    DROPPED = "dropped"
+    RESTORED = "restored"
+    SUSPENDED = "suspended"
 
     @property
     def label(self) -> str:
         return {"proposed": "拟列入", "listed": "已列入", "removed_early": "已提前移出",
-                "expired": "期满移出", "withdrawn": "已撤销列入"}[self.value]
+                "expired": "期满移出", "withdrawn": "已撤销列入", "dropped": "不予列入",
+                "restored": "已恢复列入", "suspended": "修复结果已中止"}[self.value]
+
+
+# On the register, published and under measures: listed, restored after a revoked
+# early removal, or with the repair result suspended.
+ACTIVE_STATUSES = frozenset({EntryStatus.LISTED, EntryStatus.RESTORED, EntryStatus.SUSPENDED})
 
 
 class IllegalTransition(Exception):
@@ -59,6 +68,15 @@ class RegisterEntry(Base):
     removed_on: Mapped[Optional[dt.date]]
     removal_reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    # Added by the listing procedure (migration 0002_listing).
+    listing_case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("case_instance.id"), index=True)
+    subject_role: Mapped[str] = mapped_column(String(16), default="")
+    penalty_amount: Mapped[Optional[int]]  # yuan
+    eligible_on: Mapped[Optional[dt.date]]  # early removal may be applied for from this day
+    origin: Mapped[str] = mapped_column(String(16), default="procedure")  # procedure | import | demo
+    withdrawn_on: Mapped[Optional[dt.date]]
+    restored_on: Mapped[Optional[dt.date]]
+    suspended_on: Mapped[Optional[dt.date]]
 
     bureau: Mapped[Bureau] = relationship(lazy="joined")
 
@@ -68,8 +86,17 @@ class RegisterEntry(Base):
         if EntryStatus(self.status) not in allowed:
             raise IllegalTransition(f"名单状态为“{EntryStatus(self.status).label}”，不能{action}")
 
+    def list_(self, listed_on: dt.date, expires_on: dt.date, eligible_on: dt.date) -> None:
+        self._require({EntryStatus.PROPOSED}, "作出列入决定")
+        self.status, self.listed_on, self.expires_on = EntryStatus.LISTED, listed_on, expires_on
+        self.eligible_on = eligible_on
+
+    def drop(self, reason: str) -> None:
+        self._require({EntryStatus.PROPOSED}, "决定不予列入")
+        self.status, self.removal_reason = EntryStatus.DROPPED, reason[:200]
+
     def publish(self, at: dt.datetime) -> None:
-        self._require({EntryStatus.LISTED}, "公示")
+        self._require(set(ACTIVE_STATUSES), "公示")
         self.published, self.published_at = True, at
 
     def remove_early(self, on: dt.date) -> None:
@@ -78,14 +105,45 @@ class RegisterEntry(Base):
         self.removal_reason = "信用修复，提前移出"
 
     def expire(self, on: dt.date) -> None:
-        self._require({EntryStatus.LISTED}, "期满移出")
+        self._require(set(ACTIVE_STATUSES), "期满移出")
         self.status, self.removed_on, self.published = EntryStatus.EXPIRED, on, False
         self.removal_reason = "管理期满，自动移出"
+
+    def withdraw(self, on: dt.date, reason: str) -> None:
+        """The penalty was revoked or changed (复议/诉讼): the listing falls with it."""
+        self._require({EntryStatus.PROPOSED, EntryStatus.REMOVED_EARLY, *ACTIVE_STATUSES}, "撤销列入")
+        self.status, self.withdrawn_on, self.published = EntryStatus.WITHDRAWN, on, False
+        self.penalty_revoked, self.removal_reason = True, reason[:200]
+
+    def restore(self, on: dt.date, expires_on: dt.date) -> None:
+        """An early removal was revoked (hidden facts, false materials): listed again."""
+        self._require({EntryStatus.REMOVED_EARLY, EntryStatus.SUSPENDED}, "恢复列入")
+        self.status, self.restored_on, self.expires_on = EntryStatus.RESTORED, on, expires_on
+        self.removal_reason = ""
+
+    def suspend(self, on: dt.date) -> None:
+        """Hazards rebounded after an early removal: the repair result is suspended and
+        the measures apply again until the rectification is confirmed."""
+        self._require({EntryStatus.REMOVED_EARLY}, "中止信用修复结果")
+        self.status, self.suspended_on = EntryStatus.SUSPENDED, on
+
+    def resume(self) -> None:
+        """Rectified: the early removal stands again."""
+        self._require({EntryStatus.SUSPENDED}, "恢复信用修复结果")
+        self.status, self.published = EntryStatus.REMOVED_EARLY, False
 
     @property
     def status_label(self) -> str:
         return EntryStatus(self.status).label
 
     @property
+    def is_active(self) -> bool:
+        return EntryStatus(self.status) in ACTIVE_STATUSES
+
+    @property
     def measures_active(self) -> bool:
-        return EntryStatus(self.status) == EntryStatus.LISTED
+        return self.is_active
+
+    @property
+    def subject_identifier(self) -> str:
+        return self.credit_code or self.id_number_masked or ""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from app.services.listing import start_listing
 from app.services.repair import start_repair
 
-STARTERS: dict[str, Callable] = {"repair": start_repair}
+STARTERS: dict[str, Callable] = {"repair": start_repair, "listing": start_listing}

@@ -9,6 +9,7 @@ from app.engine import TIMER_LISTENERS
 from app.engine import functions
 from app.extensions import db, login_manager
 from app.services import diagram_actions  # noqa: F401  (registers the diagram actions)
+from app.services import listing_actions  # noqa: F401  (listing, register life, exceptional paths)
 from app.services.escalation import on_timers_fired
 from app.services.holidays import load_overrides
 
