@@ -23,22 +23,26 @@ log = logging.getLogger(__name__)
 def fire_due_timers(session, at=None) -> int:
     """Fire every due timer once, one transaction per case; returns how many fired."""
     at = at or now()
-    fired_total = 0
-    for case_id in engine.due_timer_case_ids(session, at):
-        try:
-            fired = engine.fire_case_timers(session, case_id, at)
-            session.commit()
-            fired_total += len(fired)
-        except Conflict:
-            session.rollback()  # another scheduler or a user got there first
-        except EngineError as exc:
-            session.rollback()
-            _record_incident(session, case_id, at, exc.message)
-        except Exception as exc:  # an engine bug must not stop the other cases
-            session.rollback()
-            log.exception("timer firing failed for case %s", case_id)
-            _record_incident(session, case_id, at, f"{type(exc).__name__}: {exc}")
-    return fired_total
+    return sum(fire_case(session, case_id, at) for case_id in engine.due_timer_case_ids(session, at))
+
+
+def fire_case(session, case_id: int, at) -> int:
+    """Fire one case's due timers and commit; an error becomes an incident (also used
+    by the supervisor's retry).  Returns how many fired."""
+    try:
+        fired = engine.fire_case_timers(session, case_id, at)
+        session.commit()
+        return len(fired)
+    except Conflict:
+        session.rollback()  # another scheduler or a user got there first
+    except EngineError as exc:
+        session.rollback()
+        _record_incident(session, case_id, at, exc.message)
+    except Exception as exc:  # an engine bug must not stop the other cases
+        session.rollback()
+        log.exception("timer firing failed for case %s", case_id)
+        _record_incident(session, case_id, at, f"{type(exc).__name__}: {exc}")
+    return 0
 
 
 def _record_incident(session, case_id: int, at, message: str) -> None:

@@ -1,2 +1,149 @@
-"""API routes for supervision (filled in by its feature)."""
-from app.web.api.blueprint import bp  # noqa: F401
+"""JSON API of the supervisor console (token authenticated, supervisors only).
+
+GET  /api/timers?state=overdue|due_soon|pending&bureau=&process=&step=&officer=&within=&page=&per_page=
+     -> {"timers": [...], "counts": {...}, "total", "page", "per_page"}; visible bureaus only.
+     Each row is an open task or a pending timer that guards no open task.
+     overdue_working_days: working days past the due date (> 0), 0 when due today,
+     minus the working days left otherwise; null without a due date.
+GET  /api/stats?since=&until=&bureau=          -> the figures (see app.services.stats)
+POST /api/tasks/<id>/remind   {"target": "auto|assignee|role", "message"}
+POST /api/tasks/<id>/reassign {"to_user": id or username, "reason"}
+POST /api/cases/<id>/notes    {"body", "task_id"?}
+POST /api/timers/<id>/retry   -> {"outcome": "fired|failed|queued", "message"}
+"""
+from __future__ import annotations
+
+from flask import g, jsonify, request
+from sqlalchemy import select
+
+from app import calendar as cal
+from app.clock import now
+from app.extensions import db
+from app.models import User
+from app.services import supervision
+from app.services.access import visible_bureau_ids
+from app.services.holidays import load_overrides
+from app.services.stats import figures, parse_period
+from app.services.supervision_board import BoardFilter, BoardRow, load_board, subtree_ids
+from app.web.api.auth import json_body, token_required
+from app.web.api.blueprint import bp
+from app.web.api.serialize import iso
+from app.web.errors import json_error
+from app.web.supervisor.timers import retry_incident
+
+
+def _refused(exc: supervision.SupervisionError):
+    db.session.rollback()
+    return json_error(exc.status, exc.message)
+
+
+def board_row_json(row: BoardRow, usernames: dict[int, str]) -> dict:
+    return {"source": row.source, "task_id": row.ref_id if row.source == "task" else None,
+            "timer_id": row.ref_id if row.source == "timer" else None,
+            "case_id": row.case_id, "case_number": row.case_number, "subject_name": row.subject_name,
+            "process": row.process_key, "bureau_id": row.bureau_id, "bureau": row.bureau_name,
+            "step": row.step, "name": row.name, "role": row.role, "kind": row.kind, "state": row.state,
+            "due_at": iso(row.due_at), "overdue_working_days": row.working_days,
+            "assignee": usernames.get(row.assignee_id) if row.assignee_id else None,
+            "assignee_name": row.assignee_name, "escalated_at": iso(row.escalated_at),
+            "failed": row.failed}
+
+
+@bp.route("/timers")
+@token_required
+def list_board_timers():
+    try:
+        supervision.require_supervisor(g.api_user)
+    except supervision.SupervisionError as exc:
+        return _refused(exc)
+    board_filter, errors = BoardFilter.from_args(request.args)
+    if errors:
+        return json_error(422, errors=errors)
+    page = load_board(db.session, visible_bureau_ids(db.session, g.api_user), board_filter, now(),
+                      load_overrides(db.session))
+    ids = {r.assignee_id for r in page.rows if r.assignee_id}
+    usernames = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids)))) if ids else {}
+    return jsonify({"timers": [board_row_json(r, usernames) for r in page.rows], "counts": page.counts,
+                    "total": page.total, "page": board_filter.page, "per_page": board_filter.per_page,
+                    "due_soon_until": iso(page.horizon)})
+
+
+@bp.route("/stats")
+@token_required
+def show_stats():
+    try:
+        supervision.require_supervisor(g.api_user)
+    except supervision.SupervisionError as exc:
+        return _refused(exc)
+    at = now()
+    period, errors = parse_period(request.args, cal.local_date(at))
+    if errors:
+        return json_error(422, errors=errors)
+    bureaus = visible_bureau_ids(db.session, g.api_user)
+    bureau_id = request.args.get("bureau", type=int)
+    if bureau_id:
+        bureaus = subtree_ids(db.session, bureau_id, bureaus)
+    return jsonify(figures(db.session, bureaus, period, at, load_overrides(db.session)))
+
+
+def _act(operation, respond):
+    try:
+        result = operation()
+        db.session.commit()
+    except supervision.SupervisionError as exc:
+        return _refused(exc)
+    return respond(result)
+
+
+@bp.route("/tasks/<int:task_id>/remind", methods=["POST"])
+@token_required
+def remind_task(task_id: int):
+    body = json_body() or {}
+    return _act(lambda: supervision.remind_task(
+        db.session, g.api_user, task_id, target=str(body.get("target") or "auto"),
+        message=str(body.get("message") or "")),
+        lambda note: (jsonify({"notification_id": note.id, "user_id": note.user_id, "role": note.role}), 201))
+
+
+def _user_ref(value) -> int | None:
+    """A user id, or a username (the API speaks usernames elsewhere)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip():
+        return db.session.scalar(select(User.id).where(User.username == value.strip())) or -1
+    return None
+
+
+@bp.route("/tasks/<int:task_id>/reassign", methods=["POST"])
+@token_required
+def reassign_task(task_id: int):
+    body = json_body()
+    if body is None:
+        return json_error(400, "请求体应为 JSON 对象")
+    return _act(lambda: supervision.reassign_task(
+        db.session, g.api_user, task_id, _user_ref(body.get("to_user")), str(body.get("reason") or "")),
+        lambda item: jsonify({"task_id": item.id, "claimed_by": item.claimed_by.username}))
+
+
+@bp.route("/cases/<int:case_id>/notes", methods=["POST"])
+@token_required
+def add_case_note(case_id: int):
+    body = json_body()
+    if body is None:
+        return json_error(400, "请求体应为 JSON 对象")
+    task_id = body.get("task_id")
+    if task_id is not None and (not isinstance(task_id, int) or isinstance(task_id, bool)):
+        return json_error(422, errors={"task_id": "应为整数"})
+    return _act(lambda: supervision.add_note(db.session, g.api_user, case_id, str(body.get("body") or ""),
+                                             task_id=task_id),
+                lambda event: (jsonify({"id": event.id, "at": iso(event.at)}), 201))
+
+
+@bp.route("/timers/<int:timer_id>/retry", methods=["POST"])
+@token_required
+def retry_timer(timer_id: int):
+    try:
+        outcome, message = retry_incident(g.api_user, timer_id)
+    except supervision.SupervisionError as exc:
+        return _refused(exc)
+    return jsonify({"outcome": outcome, "message": message})

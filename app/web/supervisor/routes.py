@@ -1,4 +1,79 @@
-"""The supervisor pages (filled in by its feature)."""
-from flask import Blueprint
+"""The supervisor console (督办): the board of overdue and due-soon work and the actions
+on it.  The timer list and the figures attach their views from their own modules."""
+from __future__ import annotations
 
-bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
+from flask import flash, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.clock import now
+from app.extensions import db
+from app.models import User, UserRole
+from app.services import supervision
+from app.services.holidays import load_overrides
+from app.services.supervision_board import (
+    STATES, UNCLAIMED, BoardFilter, bureau_tree, load_board, officer_choices, process_names, step_choices,
+)
+from app.web.auth.routes import role_required
+from app.web.filters import ACTION_LABELS
+from app.web.navigation import add_nav
+from app.web.supervisor import figures, timers  # noqa: F401  (attach their views)
+from app.web.supervisor.blueprint import bp, run_action, visible
+
+add_nav("督办看板", "supervisor.show_board", "supervisor")
+add_nav("统计分析", "supervisor.show_figures", "supervisor")
+ACTION_LABELS.setdefault("timer_retry", "重试计时器")
+
+
+def _reassign_choices(rows) -> dict[str, list[User]]:
+    """Role -> the active users of the supervisor's own bureau holding it (one query)."""
+    roles = {r.role for r in rows if r.source == "task" and r.bureau_id == current_user.bureau_id}
+    if not roles:
+        return {}
+    choices: dict[str, list[User]] = {}
+    for role, user in db.session.execute(
+            select(UserRole.role, User).join(User, User.id == UserRole.user_id)
+            .where(User.bureau_id == current_user.bureau_id, User.active.is_(True), UserRole.role.in_(roles))
+            .order_by(User.username)).unique():
+        choices.setdefault(role, []).append(user)
+    return choices
+
+
+@bp.route("/")
+@role_required("supervisor")
+def show_board():
+    board_filter, errors = BoardFilter.from_args(request.args)
+    if errors:
+        flash("筛选条件有误，已忽略：" + "；".join(f"{k} {v}" for k, v in errors.items()), "error")
+    ids = visible()
+    page = load_board(db.session, ids, board_filter, now(), load_overrides(db.session))
+    return render_template(
+        "supervisor/board.html", page=page, f=board_filter, states=STATES, unclaimed=UNCLAIMED,
+        bureaus=bureau_tree(db.session, ids), processes=process_names(db.session),
+        steps=step_choices(db.session), officers=officer_choices(db.session, ids),
+        reassign_to=_reassign_choices(page.rows),
+        latest=supervision.latest_supervision(db.session, {r.case_id for r in page.rows}))
+
+
+@bp.route("/tasks/<int:task_id>/remind", methods=["POST"])
+@role_required("supervisor")
+def remind_task(task_id: int):
+    return run_action(lambda: supervision.remind_task(
+        db.session, current_user, task_id, target=request.form.get("target", "auto"),
+        message=request.form.get("message", "")), "已发送督办提醒")
+
+
+@bp.route("/tasks/<int:task_id>/reassign", methods=["POST"])
+@role_required("supervisor")
+def reassign_task(task_id: int):
+    return run_action(lambda: supervision.reassign_task(
+        db.session, current_user, task_id, request.form.get("to_user", type=int),
+        request.form.get("reason", "")), "已改派")
+
+
+@bp.route("/cases/<int:case_id>/notes", methods=["POST"])
+@role_required("supervisor")
+def add_note(case_id: int):
+    return run_action(lambda: supervision.add_note(
+        db.session, current_user, case_id, request.form.get("body", ""),
+        task_id=request.form.get("task_id", type=int)), "已添加督办备注")

@@ -1,0 +1,42 @@
+"""The supervisor blueprint object and what its views share."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.services.access import visible_bureau_ids
+from app.services.supervision import SupervisionError
+from app.services.supervision_board import subtree_ids
+
+bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
+
+
+def visible() -> set[int]:
+    return visible_bureau_ids(db.session, current_user)
+
+
+def scoped(bureau_id: int | None) -> set[int]:
+    """The visible bureaus, narrowed to a chosen bureau's subtree."""
+    ids = visible()
+    return subtree_ids(db.session, bureau_id, ids) if bureau_id else ids
+
+
+def back(default_endpoint: str = "supervisor.show_board"):
+    """Redirect to the page the form came from (a path on this site only)."""
+    target = request.form.get("back", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return redirect(target)
+    return redirect(url_for(default_endpoint))
+
+
+def run_action(action, done: str, default_endpoint: str = "supervisor.show_board"):
+    """Call a supervision service; commit and flash, or roll back and flash its message."""
+    try:
+        action()
+        db.session.commit()
+        flash(done, "success")
+    except SupervisionError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return back(default_endpoint)

@@ -1,0 +1,46 @@
+"""The figures of the work: charts and tables, each table exportable as CSV."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, render_template, request
+
+from app import calendar as cal
+from app.clock import now
+from app.extensions import db
+from app.services.holidays import load_overrides
+from app.services.stats import figures, parse_period
+from app.services.stats_export import TABLES, table_rows, to_csv
+from app.services.supervision_board import bureau_tree
+from app.web.auth.routes import role_required
+from app.web.supervisor.blueprint import bp, scoped, visible
+
+
+def _figures() -> tuple[dict, dict]:
+    at = now()
+    period, errors = parse_period(request.args, cal.local_date(at))
+    bureau_id = request.args.get("bureau", type=int)
+    data = figures(db.session, scoped(bureau_id), period, at, load_overrides(db.session))
+    return data, errors
+
+
+@bp.route("/figures")
+@role_required("supervisor")
+def show_figures():
+    data, errors = _figures()
+    for message in errors.values():
+        flash(f"统计区间有误，已改用默认区间：{message}", "error")
+    tables = {name: table_rows(data, name) for name in TABLES}
+    return render_template("supervisor/figures.html", figures=data, tables=tables,
+                           bureaus=bureau_tree(db.session, visible()),
+                           bureau_id=request.args.get("bureau", type=int),
+                           query={k: v for k, v in request.args.items() if k in ("since", "until", "bureau") and v})
+
+
+@bp.route("/figures/<name>.csv")
+@role_required("supervisor")
+def export_figures(name: str):
+    if name not in TABLES:
+        abort(404)
+    data, _ = _figures()
+    filename = f"{name}_{data['period']['since']}_{data['period']['until']}.csv"
+    return Response(to_csv(data, name), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
