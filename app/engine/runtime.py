@@ -11,7 +11,8 @@ import hashlib
 from typing import Any, Iterable
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import WorkflowException
@@ -30,15 +31,32 @@ RESULT_KEY = "case_result"
 
 # --- loading and saving ------------------------------------------------------
 
+_SPECS: dict[tuple[int, str], tuple] = {}
+
+
+def forget_specs() -> None:
+    """Drop every cached spec (what a restarted process starts with)."""
+    _SPECS.clear()
+    state.load_spec.cache_clear()
+
+
 def _spec_for(version: ProcessVersion):
+    """The restored spec of a version; versions never change once stored, so the
+    spec (and its large JSON column) is read once per process."""
+    key = (version.id, version.content_hash)
+    cached = _SPECS.get(key)
+    if cached is not None:
+        return cached
     if not version.spec_json:
         raise InvalidProcess(f"流程“{version.name}”第 {version.number} 版有错误，不能运行", version.errors)
     digest = hashlib.sha256(version.spec_json.encode("utf-8")).hexdigest()
-    return state.load_spec(digest, version.spec_json)
+    _SPECS[key] = state.load_spec(digest, version.spec_json)
+    return _SPECS[key]
 
 
 def _lock_case(session: Session, case_id: int) -> Case:
-    stmt = select(Case).where(Case.id == case_id).with_for_update(of=Case)
+    # lazyload: the version and bureau are usually in the session already.
+    stmt = select(Case).options(lazyload("*")).where(Case.id == case_id).with_for_update(of=Case)
     case = session.execute(stmt).unique().scalar_one_or_none()
     if case is None:
         raise Conflict("案件不存在")
@@ -62,7 +80,7 @@ def _save(session: Session, case: Case, workflow, at: dt.datetime) -> None:
     if result.rowcount != 1:
         raise Conflict("该案件刚刚已被他人处理，请刷新后查看")
     for key, value in values.items():
-        setattr(case, key, value)
+        set_committed_value(case, key, value)  # already written; keep the ORM from writing it again
 
 
 def _last_data(workflow) -> dict:
@@ -106,12 +124,13 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> lis
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     waiting = {str(t.id): t for t in _waiting_timers(workflow)}
 
-    open_items = session.scalars(select(TaskItem).where(
+    # lazyload: the case is already in the session; joined loads here only cost time.
+    open_items = session.scalars(select(TaskItem).options(lazyload("*")).where(
         TaskItem.case_id == case.id, TaskItem.completed_at.is_(None))).all()
     for item in open_items:
         if item.engine_task_id not in ready:
             item.completed_at, item.outcome = at, "cancelled"
-    pending = session.scalars(select(Timer).where(
+    pending = session.scalars(select(Timer).options(lazyload("*")).where(
         Timer.case_id == case.id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))).all()
     known_timers = {t.engine_task_id for t in pending}
     for timer in pending:
@@ -242,6 +261,11 @@ def _open_item(session: Session, task_item_id: int) -> TaskItem:
     return item
 
 
+def _reread_claim(session: Session, item: TaskItem) -> None:
+    """With the case locked, read again what another transaction may have changed."""
+    session.refresh(item, ["completed_at", "completed_by_id", "outcome", "claimed_by_id"])
+
+
 def _refuse_if_closed(item: TaskItem) -> None:
     if item.completed_at is not None:
         local = item.completed_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
@@ -253,11 +277,11 @@ def _refuse_if_closed(item: TaskItem) -> None:
 def claim(session: Session, task_item_id: int, actor: User) -> TaskItem:
     item = _open_item(session, task_item_id)
     _lock_case(session, item.case_id)
-    session.refresh(item)
+    _reread_claim(session, item)
     _refuse_if_closed(item)
     check_can_act(item, actor)
     if item.claimed_by_id != actor.id:
-        item.claimed_by_id = actor.id
+        item.claimed_by = actor
         audit(session, item.case, actor, "claim", step=item.step, summary=f"认领：{item.name}")
     return item
 
@@ -265,13 +289,13 @@ def claim(session: Session, task_item_id: int, actor: User) -> TaskItem:
 def unclaim(session: Session, task_item_id: int, actor: User) -> TaskItem:
     item = _open_item(session, task_item_id)
     _lock_case(session, item.case_id)
-    session.refresh(item)
+    _reread_claim(session, item)
     _refuse_if_closed(item)
     if item.claimed_by_id is None:
         return item
     if item.claimed_by_id != actor.id:
         raise NotAllowed(f"该任务由 {item.claimed_by.display_name} 认领，只有认领人可以退回")
-    item.claimed_by_id = None
+    item.claimed_by = None
     audit(session, item.case, actor, "unclaim", step=item.step, summary=f"退回待认领：{item.name}")
     return item
 
@@ -281,7 +305,7 @@ def complete(session: Session, task_item_id: int, submitted: dict, actor: User,
     """Complete a user task with form data; raises FormInvalid, Conflict or NotAllowed."""
     item = _open_item(session, task_item_id)
     case = _lock_case(session, item.case_id)
-    session.refresh(item)
+    _reread_claim(session, item)
     _refuse_if_closed(item)
     check_can_act(item, actor)
     if expected_version is not None and expected_version != case.version:
@@ -309,9 +333,9 @@ def complete(session: Session, task_item_id: int, submitted: dict, actor: User,
         current_run.reset(token)
     _run(workflow, ctx)
     _save(session, case, workflow, at)
-    item.completed_at, item.completed_by_id, item.outcome = at, actor.id, "completed"
+    item.completed_at, item.completed_by, item.outcome = at, actor, "completed"
     if item.claimed_by_id is None:
-        item.claimed_by_id = actor.id  # claimed in passing
+        item.claimed_by = actor  # claimed in passing
     audit(session, case, actor, "complete", step=item.step, summary=f"办理：{item.name}", data=clean, at=at)
     for warning in ctx.warnings:
         audit(session, case, None, "calendar_warning", step=item.step, summary=warning, at=at)

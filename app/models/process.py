@@ -20,10 +20,11 @@ class ProcessVersion(Base):
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(16), default="draft")  # draft | published | retired
-    xml: Mapped[str] = mapped_column(Text)
+    # The two large columns load only when asked for: lists and engine steps never need them.
+    xml: Mapped[str] = mapped_column(Text, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     # The parsed spec, serialized once per version; case state is stored without it.
-    spec_json: Mapped[Optional[str]] = mapped_column(Text)
+    spec_json: Mapped[Optional[str]] = mapped_column(Text, deferred=True)
     # Forms, roles and timers read from the BPMN at deploy time (see app.engine.model).
     meta: Mapped[dict] = mapped_column(default=dict)
     errors: Mapped[list] = mapped_column(default=list)

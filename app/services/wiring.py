@@ -2,7 +2,7 @@
 calendar's override source, and the login loader."""
 from __future__ import annotations
 
-from flask import Flask, has_app_context
+from flask import Flask, g, has_app_context
 
 from app import calendar as cal
 from app.engine import TIMER_LISTENERS
@@ -15,9 +15,12 @@ from app.services.holidays import load_overrides
 
 
 def _overrides() -> cal.Overrides:
+    """The admins' holiday table, read once per request (or job run)."""
     if not has_app_context():
         return cal.NO_OVERRIDES
-    return load_overrides(db.session)
+    if "calendar_overrides" not in g:
+        g.calendar_overrides = load_overrides(db.session)
+    return g.calendar_overrides
 
 
 def connect(app: Flask) -> None:

@@ -12,7 +12,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from app import engine
-from app.engine import state
+from app.engine import runtime
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskItem, Timer, User, UserRole
 from app.scheduler import fire_due_timers
@@ -134,7 +134,7 @@ def test_timer_fires_after_restart_from_stored_state(fresh_app, backend):
         due = cutoff.due_at
         db.session.remove()
     app.extensions["database_engine"].dispose()
-    state.load_spec.cache_clear()  # a new process knows nothing but the database
+    runtime.forget_specs()  # a new process knows nothing but the database
 
     restarted, _ = fresh_app(backend, url=url)
     with time_machine.travel(due + dt.timedelta(seconds=1), tick=False):

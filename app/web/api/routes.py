@@ -52,6 +52,7 @@ def _engine_call(task_id: int, operation):
         return json_error(404, "任务不存在")
     try:
         operation(item)
+        body = {"task": task_json(item)}  # final values; no re-read after the commit
         db.session.commit()
     except engine.FormInvalid as exc:
         db.session.rollback()
@@ -65,8 +66,7 @@ def _engine_call(task_id: int, operation):
     except engine.EngineError as exc:
         db.session.rollback()
         return json_error(422, exc.message)
-    db.session.refresh(item)
-    return jsonify({"task": task_json(item)})
+    return jsonify(body)
 
 
 @bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
