@@ -83,6 +83,7 @@ def suspend(session: Session, case: Case, entry: RegisterEntry, *, findings: str
     audit(session, case, None, "register_suspended",
           summary=f"{entry.subject_name} 回访发现隐患反弹：中止修复结果并责令整改",
           data={"register_entry_id": entry.id})
+    ensure_management(session, entry)
     return document
 
 
