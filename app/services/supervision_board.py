@@ -304,10 +304,10 @@ def _describe(session: Session, page: BoardPage, overrides: cal.Overrides) -> No
     cases = {c.id: c for c in session.execute(select(
         Case.id, Case.number, Case.subject_name, Case.process_key).where(Case.id.in_(case_ids)))}
     user_ids = {r.assignee_id for r in rows if r.assignee_id}
-    users = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))) \
+    users = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all()) \
         if user_ids else {}
     bureaus = dict(session.execute(select(Bureau.id, Bureau.name).where(
-        Bureau.id.in_({r.bureau_id for r in rows}))))
+        Bureau.id.in_({r.bureau_id for r in rows}))).all())
     page.process_names = process_names(session)
     task_rows = [r for r in rows if r.source == "task"]
     kinds: dict[tuple[int, str], str] = {}

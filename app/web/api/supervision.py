@@ -62,7 +62,7 @@ def list_board_timers():
     page = load_board(db.session, visible_bureau_ids(db.session, g.api_user), board_filter, now(),
                       load_overrides(db.session))
     ids = {r.assignee_id for r in page.rows if r.assignee_id}
-    usernames = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids)))) if ids else {}
+    usernames = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all()) if ids else {}
     return jsonify({"timers": [board_row_json(r, usernames) for r in page.rows], "counts": page.counts,
                     "total": page.total, "page": board_filter.page, "per_page": board_filter.per_page,
                     "due_soon_until": iso(page.horizon)})

@@ -1,0 +1,100 @@
+"""Figures: on-time rates and durations, repair applications per month, the register,
+follow-ups and inspections; the page, the CSV export and /api/stats."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.clock import now
+from app.engine import audit
+from app.models import TaskItem
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture()
+def work(clock, index_case, session):
+    """Monday 2026-03-09.  City verification: 2 finished on time, 1 late, 1 open and late.
+    Repair outcomes this month; a follow-up that found a rebound; two inspections due."""
+    at = now()
+
+    def finish(case_task, took: dt.timedelta, late: bool, step: str | None = None, data: dict | None = None):
+        case, task = case_task
+        task.created_at = at - took
+        task.completed_at = at - DAY
+        task.due_at = task.completed_at + (-DAY if late else DAY)
+        task.outcome = "completed"
+        if step:
+            task.step = task.name = step
+        if data is not None:
+            audit(session, case, None, "complete", step=task.step, data=data, at=task.completed_at)
+        return case
+    # all finished on Sunday 8 March
+    finish(index_case("CITY", None), 3 * DAY, late=False)   # from Friday: 0 working days
+    finish(index_case("CITY", None), 5 * DAY, late=False)   # from Wednesday: 2 (Thu, Fri)
+    finish(index_case("COUNTY", None), 8 * DAY, late=True)  # from Sunday 1 March: 5
+    index_case("CITY", -2 * DAY)                            # open, past due
+    refused, _ = index_case("CITY", None)
+    refused.status, refused.ended_at = "refused", at - DAY
+    lapsed, _ = index_case("COUNTY", None)
+    lapsed.status, lapsed.ended_at = "lapsed", at - DAY
+    index_case("CITY", 5 * DAY, step="supplement", role="clerk")
+    granted, _ = index_case("CITY", None)
+    audit(session, granted, None, "register_removed_early", at=at - DAY)
+    finish(index_case("CITY", None), 2 * DAY, late=False, step="follow_up", data={"rebound": True})
+    finish(index_case("CITY", None), 2 * DAY, late=True, step="inspection")
+    index_case("CITY", -DAY, step="inspection", role="officer")
+    session.commit()
+
+
+def test_figures_for_the_city(work, api):
+    response = api("supervisor")("GET", "/api/stats")
+    assert response.status_code == 200
+    f = response.get_json()
+    assert f["period"] == {"since": "2025-04-01", "until": "2026-03-09"}
+    verification = next(r for r in f["on_time_by_step"] if r["step"] == "verification")
+    assert (verification["finished"], verification["on_time"], verification["late_open"]) == (3, 2, 1)
+    assert verification["rate"] == 0.5 and verification["median_working_days"] == 2
+    by_bureau = {r["bureau"]: r for r in f["on_time_by_bureau"]}
+    assert by_bureau["示范县应急管理局"]["rate"] == 0.0
+    march = next(r for r in f["repair_by_month"] if r["month"] == "2026-03")
+    assert march["refused"] == 1 and march["lapsed"] == 1 and march["granted"] == 1 and march["supplement"] == 1
+    assert march["received"] == 11  # every crafted case is a repair case received on 6 March
+    status = {r["status"]: r["count"] for r in f["listings"]["status"]}
+    assert status["listed"] == 7 and status["restored"] == 0 and status["expired"] == 0
+    assert sum(r["count"] for r in f["listings"]["by_situation"]) == 7
+    assert {"sector": "化工", "count": 1} in f["listings"]["by_sector"]
+    assert f["follow_ups"] == {"done": 1, "rebounds": 1, "open": 0, "overdue": 0}
+    assert f["inspections"] == {"due": 2, "done": 1, "done_on_time": 0, "overdue_open": 1}
+
+
+def test_figures_follow_the_bureau_tree(work, api):
+    f = api("county_supervisor")("GET", "/api/stats").get_json()
+    assert [r["bureau"] for r in f["on_time_by_bureau"]] == ["示范县应急管理局"]
+    assert {r["status"]: r["count"] for r in f["listings"]["status"]}["listed"] == 2
+    assert f["follow_ups"]["done"] == 0
+
+
+@pytest.mark.parametrize("query, field", [("since=2026-13-01", "since"), ("since=2026-03-01&until=2026-01-01", "since")])
+def test_bad_period(api, query, field):
+    response = api("supervisor")("GET", f"/api/stats?{query}")
+    assert response.status_code == 422 and field in response.get_json()["errors"]
+
+
+def test_page_and_csv(work, login):
+    client = login("supervisor")
+    page = client.get("/supervisor/figures").get_data(as_text=True)
+    assert 'data-chart="on_time_by_step"' in page and "dist/charts.js" in page and "导出 CSV" in page
+    csv = client.get("/supervisor/figures/on_time_by_step.csv?since=2026-01-01")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    text = csv.get_data(as_text=True)
+    assert text.startswith("\ufeff流程,环节,期内办结") and ",50.0%,2" in text
+    assert client.get("/supervisor/figures/nothing.csv").status_code == 404
+    assert "已改用默认区间" in client.get("/supervisor/figures?since=bad").get_data(as_text=True)
+
+
+def test_figures_without_any_work(clock, login, session):
+    session.query(TaskItem).delete()
+    page = login("county_supervisor").get("/supervisor/figures?since=2020-01-01&until=2020-12-31")
+    assert page.status_code == 200 and "暂无数据" in page.get_data(as_text=True)
