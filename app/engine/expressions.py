@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import operator
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 
@@ -114,6 +115,12 @@ def check_expression(node: ast.AST, functions: Mapping[str, Any]) -> None:
 
 
 def parse_expression(source: str, functions: Mapping[str, Any]) -> ast.Expression:
+    return _parse_expression_cached(source, frozenset(functions))
+
+
+@lru_cache(maxsize=4096)
+def _parse_expression_cached(source: str, function_names: frozenset[str]) -> ast.Expression:
+    functions = dict.fromkeys(function_names)
     if source is None or not str(source).strip():
         raise ExpressionError("表达式为空")
     source = str(source).strip()
@@ -128,8 +135,14 @@ def parse_expression(source: str, functions: Mapping[str, Any]) -> ast.Expressio
 
 
 def parse_script(source: str, functions: Mapping[str, Any]) -> list[ast.stmt]:
+    return list(_parse_script_cached(source, frozenset(functions)))
+
+
+@lru_cache(maxsize=1024)
+def _parse_script_cached(source: str, function_names: frozenset[str]) -> tuple[ast.stmt, ...]:
+    functions = dict.fromkeys(function_names)
     if source is None or not str(source).strip():
-        return []
+        return ()
     if len(source) > _MAX_LENGTH * 5:
         raise ExpressionError("脚本过长")
     try:
@@ -148,7 +161,7 @@ def parse_script(source: str, functions: Mapping[str, Any]) -> list[ast.stmt]:
             check_expression(stmt.value, functions)
         else:
             raise ExpressionError(f"第 {stmt.lineno} 行：脚本只允许赋值语句和函数调用")
-    return module.body
+    return tuple(module.body)
 
 
 class _Evaluator:

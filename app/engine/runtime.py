@@ -88,12 +88,18 @@ def _last_data(workflow) -> dict:
     return last.data if last is not None else {}
 
 
+def _failure_text(exc: Exception) -> str:
+    inner = getattr(exc, "exception", None) or exc.__cause__
+    text = str(exc).strip()
+    return f"{text}（{inner}）" if inner is not None and str(inner) not in text else text
+
+
 def _run(workflow, ctx: RunContext) -> None:
     token = current_run.set(ctx)
     try:
         workflow.do_engine_steps()
     except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
-        raise ProcessFailure(f"流程运行出错：{exc}") from exc
+        raise ProcessFailure(f"流程运行出错：{_failure_text(exc)}") from exc
     finally:
         current_run.reset(token)
 
@@ -328,7 +334,7 @@ def complete(session: Session, task_item_id: int, submitted: dict, actor: User,
     try:
         task.run()
     except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
-        raise ProcessFailure(f"流程运行出错：{exc}") from exc
+        raise ProcessFailure(f"流程运行出错：{_failure_text(exc)}") from exc
     finally:
         current_run.reset(token)
     _run(workflow, ctx)
@@ -376,7 +382,7 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
     try:
         workflow.refresh_timers()
     except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
-        raise ProcessFailure(f"计时器触发出错：{exc}") from exc
+        raise ProcessFailure(f"计时器触发出错：{_failure_text(exc)}") from exc
     finally:
         current_run.reset(token)
     still_waiting = {str(t.id) for t in _waiting_timers(workflow)}

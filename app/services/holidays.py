@@ -2,12 +2,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import calendar as cal
 from app.models import CalendarYear, HolidayOverride, User
+
+
+# The table changes a few times a year and every deadline reads it: keep it for a
+# minute.  Edits made through this process take effect at once (invalidate());
+# other processes see them within CACHE_SECONDS.
+CACHE_SECONDS = 60
+_cache: dict[str, tuple[float, cal.Overrides]] = {}
+
+
+def cached_overrides(session: Session) -> cal.Overrides:
+    bind = session.get_bind()
+    key = str(getattr(bind, "engine", bind).url)
+    hit = _cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    overrides = load_overrides(session)
+    _cache[key] = (time.monotonic(), overrides)
+    return overrides
+
+
+def invalidate() -> None:
+    _cache.clear()
 
 
 def load_overrides(session: Session) -> cal.Overrides:
@@ -24,6 +47,7 @@ def set_override(session: Session, day: dt.date, is_workday: bool, name: str, ac
     row.is_workday, row.name = is_workday, name[:50]
     row.updated_by_id = actor.id if actor else None
     session.flush()
+    invalidate()
     return row
 
 
@@ -33,6 +57,7 @@ def delete_override(session: Session, day: dt.date) -> bool:
         return False
     session.delete(row)
     session.flush()
+    invalidate()
     return True
 
 
@@ -40,3 +65,4 @@ def confirm_year(session: Session, year: int, actor: User | None) -> None:
     if session.get(CalendarYear, year) is None:
         session.add(CalendarYear(year=year, confirmed_by_id=actor.id if actor else None))
         session.flush()
+    invalidate()

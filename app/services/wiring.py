@@ -2,7 +2,7 @@
 calendar's override source, and the login loader."""
 from __future__ import annotations
 
-from flask import Flask, g, has_app_context
+from flask import Flask, has_app_context
 
 from app import calendar as cal
 from app.engine import TIMER_LISTENERS
@@ -11,16 +11,15 @@ from app.extensions import db, login_manager
 from app.services import diagram_actions  # noqa: F401  (registers the diagram actions)
 from app.services import listing_actions  # noqa: F401  (listing, register life, exceptional paths)
 from app.services.escalation import on_timers_fired
-from app.services.holidays import load_overrides
+from app.services.holidays import cached_overrides
 
 
 def _overrides() -> cal.Overrides:
-    """The admins' holiday table, read once per request (or job run)."""
+    """The admins' holiday table (cached for a short while per process: see
+    app.services.holidays.cached_overrides)."""
     if not has_app_context():
         return cal.NO_OVERRIDES
-    if "calendar_overrides" not in g:
-        g.calendar_overrides = load_overrides(db.session)
-    return g.calendar_overrides
+    return cached_overrides(db.session)
 
 
 def connect(app: Flask) -> None:

@@ -41,7 +41,9 @@ def list_tasks():
 
 def _visible_task(task_id: int) -> TaskItem | None:
     item = db.session.get(TaskItem, task_id)
-    if item is None or item.bureau_id not in visible_bureau_ids(db.session, g.api_user):
+    if item is None:
+        return None
+    if item.bureau_id != g.api_user.bureau_id and item.bureau_id not in visible_bureau_ids(db.session, g.api_user):
         return None
     return item
 
