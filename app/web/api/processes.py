@@ -1,2 +1,73 @@
-"""API routes for processes (filled in by its feature)."""
-from app.web.api.blueprint import bp  # noqa: F401
+"""JSON API for process versions: scripted deployment as with other BPM engines.
+
+GET  /api/processes/<key>                          versions with author, note, cases
+GET  /api/processes/<key>/versions/<n>.bpmn        the XML
+POST /api/processes/<key>/drafts                   body: BPMN XML, X-Change-Note header
+POST /api/processes/<key>/versions/<n>/publish     a second designer or an admin approves
+"""
+from __future__ import annotations
+
+from flask import Response, g, jsonify
+
+from app import engine
+from app.engine import deploy
+from app.extensions import db
+from app.web.api.auth import token_required
+from app.web.api.blueprint import bp
+from app.web.designer.payload import bpmn_upload, change_note, draft_json, version_json
+from app.web.errors import json_error
+
+
+def _may_design() -> bool:
+    return bool(g.api_user.roles & deploy.PUBLISHER_ROLES)
+
+
+@bp.route("/processes/<key>")
+@token_required
+def show_process(key: str):
+    rows = deploy.version_rows(db.session, key)
+    if not rows:
+        return json_error(404, "流程不存在")
+    newest = rows[0].version
+    return jsonify({"key": key, "name": newest.name, "versions": [version_json(r) for r in rows]})
+
+
+@bp.route("/processes/<key>/versions/<int:number>.bpmn")
+@token_required
+def download_version(key: str, number: int):
+    version = deploy.find_version(db.session, key, number)
+    if version is None:
+        return json_error(404, "版本不存在")
+    return Response(version.xml, mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{key}-v{number}.bpmn"'})
+
+
+@bp.route("/processes/<key>/drafts", methods=["POST"])
+@token_required
+def create_draft(key: str):
+    if not _may_design():
+        return json_error(403, "只有流程设计人员或系统管理员可以保存草稿")
+    version = deploy.save_draft(db.session, bpmn_upload(), g.api_user, change_note(), expected_key=key)
+    db.session.commit()
+    if version.errors:
+        return jsonify({"message": "草稿已保存，但有错误，修正后才能发布", **draft_json(version)}), 422
+    return jsonify(draft_json(version)), 201
+
+
+@bp.route("/processes/<key>/versions/<int:number>/publish", methods=["POST"])
+@token_required
+def publish_version(key: str, number: int):
+    version = deploy.find_version(db.session, key, number)
+    if version is None:
+        return json_error(404, "版本不存在")
+    try:
+        engine.publish(db.session, version, g.api_user)
+        db.session.commit()
+    except engine.NotAllowed as exc:
+        db.session.rollback()
+        return json_error(403, exc.message)
+    except engine.InvalidProcess as exc:
+        db.session.rollback()
+        return json_error(409, exc.message, exc.errors or None)
+    return jsonify({"key": key, "number": version.number, "state": version.state,
+                    "published_at": version.published_at.isoformat()})
