@@ -14,6 +14,9 @@ class Defaults:
     DATABASE_URL = f"sqlite:///{INSTANCE / 'app.db'}"
     WORKFLOWS_DIR = str(ROOT / "workflows")
     SCHEDULER_ENABLED = True
+    # `make run` sets this so the single web process also fires timers; deployments
+    # with several web processes leave it off and run `flask scheduler run` once.
+    START_SCHEDULER_IN_WEB = False
     SCHEDULER_INTERVAL_SECONDS = 15
     DEMO_PASSWORD = "demo1234"
     API_TOKEN_HOURS = 12
@@ -27,7 +30,8 @@ class Defaults:
 
 
 ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "DEMO_PASSWORD", "SCHEDULER_INTERVAL_SECONDS",
-            "SCHEDULER_ENABLED")
+            "SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB")
+BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB"}
 
 
 def from_environment() -> dict:
@@ -37,7 +41,7 @@ def from_environment() -> dict:
             value: object = os.environ[key]
             if key == "SCHEDULER_INTERVAL_SECONDS":
                 value = int(str(value))
-            if key == "SCHEDULER_ENABLED":
+            if key in BOOLEAN_KEYS:
                 value = str(value).lower() in ("1", "true", "yes")
             values[key] = value
     return values
