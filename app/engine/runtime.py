@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from typing import Any, Iterable
 
 from sqlalchemy import select, update
@@ -219,7 +220,8 @@ def start_case(session: Session, version: ProcessVersion, submitted: dict, actor
     initial = {**(extra_data or {}), **clean, "steps": {}}
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
-    case = Case(number=f"tmp-{hashlib.sha1(str(at.timestamp()).encode()).hexdigest()[:8]}-{id(workflow)}",
+    # The number is derived from the id, known only after the insert: a unique placeholder first.
+    case = Case(number=f"pending-{uuid.uuid4().hex}",
                 process_key=version.key, process_version_id=version.id, bureau_id=bureau_id,
                 subject_name=subject_name, credit_code=credit_code,
                 register_entry_id=register_entry_id, status="active", state="",
