@@ -132,10 +132,12 @@ def listing_result() -> str:
     return lifecycle.listing_result(session, case)
 
 
-@action("最早可申请提前移出的日期（ISO 日期）；没有则为 fallback")
+@action("下一个可申请提前移出的日期（ISO 日期，今天及以后）；没有则为 fallback 之后一年")
 def repair_eligible_from(fallback) -> str:
     _, session, case = _ctx()
-    days = [e.eligible_on for e in lifecycle.case_entries(session, case, {EntryStatus.LISTED}) if e.eligible_on]
+    today = lifecycle.today()
+    days = [e.eligible_on for e in lifecycle.case_entries(session, case, {EntryStatus.LISTED})
+            if e.eligible_on and e.eligible_on >= today]
     return min(days).isoformat() if days else add_years(fallback, 1)
 
 

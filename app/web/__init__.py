@@ -6,6 +6,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from app.web import errors, filters, navigation
+    from app.web.admin import imports as _register_import  # noqa: F401  (CSV import routes)
     from app.web.admin.routes import bp as admin_bp
     from app.web.api import bp as api_bp
     from app.web.auth.routes import bp as auth_bp
@@ -13,9 +14,11 @@ def register_blueprints(app: Flask) -> None:
     from app.web.designer.routes import bp as designer_bp
     from app.web.inbox.routes import bp as inbox_bp
     from app.web.public.routes import bp as public_bp
+    from app.web.register import bp as register_bp
     from app.web.supervisor.routes import bp as supervisor_bp
 
-    for blueprint in (auth_bp, inbox_bp, cases_bp, public_bp, admin_bp, supervisor_bp, designer_bp, api_bp):
+    for blueprint in (auth_bp, inbox_bp, cases_bp, public_bp, admin_bp, supervisor_bp, designer_bp, api_bp,
+                      register_bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

@@ -1,2 +1,42 @@
-"""API routes for register feed (filled in by its feature)."""
-from app.web.api.blueprint import bp  # noqa: F401
+"""The public register feed (no login): downloads and a check of one subject for
+other departments and banks (联合惩戒).  Only entries currently published."""
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from app.clock import now
+from app.domain.identifiers import credit_code_error
+from app.extensions import db
+from app.services.register_export import feed_entry, to_csv
+from app.services.register_query import published_entries
+from app.web.api.blueprint import bp
+from app.web.errors import json_error
+
+
+def _stamp() -> str:
+    return now().strftime("%Y%m%d")
+
+
+@bp.route("/register.json")
+def register_json():
+    body = {"generated_at": now().isoformat(), "entries": [feed_entry(e) for e in published_entries(db.session)]}
+    response = jsonify(body)
+    response.headers["Content-Disposition"] = f'attachment; filename="register-{_stamp()}.json"'
+    return response
+
+
+@bp.route("/register.csv")
+def register_csv():
+    return Response(to_csv(published_entries(db.session)), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="register-{_stamp()}.csv"'})
+
+
+@bp.route("/register/<credit_code>")
+def check_subject(credit_code: str):
+    code = credit_code.strip().upper()
+    problem = credit_code_error(code)
+    if problem:
+        return json_error(422, problem, {"credit_code": problem})
+    entries = [e for e in published_entries(db.session, code) if e.credit_code == code]
+    return jsonify({"credit_code": code, "listed": bool(entries), "checked_at": now().isoformat(),
+                    "entries": [feed_entry(e) for e in entries]})

@@ -1,16 +1,22 @@
-"""The public register (no login)."""
+"""The public register (no login): search by name or code; downloads."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
 from app.extensions import db
+from app.services.register_export import feed_entry
 from app.services.register_query import published_entries
+from app.web.navigation import PUBLIC_REGISTER_LINKS
 
 bp = Blueprint("public", __name__, url_prefix="/public")
+
+for link in (("下载 CSV", "api.register_csv"), ("下载 JSON", "api.register_json")):
+    if link not in PUBLIC_REGISTER_LINKS:
+        PUBLIC_REGISTER_LINKS.append(link)
 
 
 @bp.route("/register")
 def show_register():
     query = request.args.get("q", "").strip()[:100]
-    entries = published_entries(db.session, query)
+    entries = [feed_entry(e) for e in published_entries(db.session, query)]
     return render_template("public/register.html", entries=entries, q=query)

@@ -1,0 +1,61 @@
+"""Administration: import listings decided before the system existed (CSV).
+
+Upload -> check every row -> report per row -> import all (only when there are no
+errors) or, by explicit choice, only the valid rows.  The checked text travels
+back in the confirmation form; the server checks it again before importing."""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.services import register_import
+from app.web.admin.routes import bp
+from app.web.auth.routes import role_required
+from app.web.navigation import add_nav
+
+add_nav("导入历史名单", "admin.import_register", "admin")
+
+
+@bp.route("/import", methods=["GET"])
+@role_required("admin")
+def import_register():
+    return render_template("admin/import.html", report=None, text="", columns=register_import.COLUMNS)
+
+
+@bp.route("/import/template.csv")
+@role_required("admin")
+def import_template():
+    return Response("\ufeff" + register_import.TEMPLATE, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="register-import-template.csv"'})
+
+
+@bp.route("/import", methods=["POST"])
+@role_required("admin")
+def check_import():
+    action = request.form.get("action", "check")
+    if action == "check":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash("请选择要导入的 CSV 文件", "error")
+            return redirect(url_for("admin.import_register"))
+        try:
+            text = register_import.decode(upload.read())
+        except ValueError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("admin.import_register"))
+    else:
+        text = request.form.get("text", "")
+    report = register_import.check_csv(db.session, current_user, text)
+    if action in ("import_all", "import_valid"):
+        try:
+            cases = register_import.import_rows(db.session, current_user, report,
+                                                only_valid=action == "import_valid")
+        except ValueError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"已导入 {len(report.valid)} 条名单记录（{len(cases)} 个列入决定），管理期计时已建立", "success")
+            return redirect(url_for("register.list_entries"))
+    return render_template("admin/import.html", report=report, text=text, columns=register_import.COLUMNS)

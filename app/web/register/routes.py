@@ -1,0 +1,146 @@
+"""Officers' register pages: propose a listing, browse the register, open an entry
+with its documents and start its exceptional paths (withdrawal, revocation)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from app import engine
+from app.domain.listing_rules import SUBJECT_KINDS, SUBJECT_ROLES, situation_choice
+from app.domain.measures import MEASURES, measure_label
+from app.domain.situations import SITUATIONS
+from app.extensions import db
+from app.models import Case, EntryStatus, RegisterEntry
+from app.services.access import visible_bureau_ids
+from app.services.documents import documents_for
+from app.services.listing import start_listing
+from app.services.register_cases import REVOCABLE, WITHDRAWABLE, start_revocation, start_withdrawal
+from app.web import filters
+from app.web.auth.routes import role_required
+from app.web.cases.routes import form_values
+from app.web.navigation import add_nav
+
+bp = Blueprint("register", __name__)
+SUBJECT_ROWS = 5
+
+add_nav("名单管理", "register.list_entries")
+add_nav("发起列入", "register.new_listing", "officer")
+filters.STATUS_LABELS.update({k: v for k, v in {
+    "expired": "期满移出", "removed_early": "已提前移出", "revoked": "已撤销提前移出", "not_revoked": "不予撤销",
+    "kept": "维持列入", "suspended": "修复结果中止"}.items() if k not in filters.STATUS_LABELS})
+filters.ACTION_LABELS.update({k: v for k, v in {
+    "documents": "制作文书", "register_listed": "列入名单", "register_dropped": "不予列入",
+    "register_published": "公示", "register_expired": "期满移出", "register_withdrawn": "撤销列入",
+    "register_restored": "恢复列入", "register_suspended": "中止修复结果", "register_resumed": "恢复修复结果",
+    "repair_eligible": "可申请信用修复"}.items() if k not in filters.ACTION_LABELS})
+
+
+bp.add_app_template_filter(measure_label, "measure_label")
+
+
+def load_entry(entry_id: int) -> RegisterEntry:
+    entry = db.session.get(RegisterEntry, entry_id)
+    if entry is None or entry.bureau_id not in visible_bureau_ids(db.session, current_user):
+        abort(404)
+    return entry
+
+
+def _submitted_subjects() -> list[dict]:
+    subjects = []
+    for i in range(SUBJECT_ROWS):
+        row = {k: request.form.get(f"subject_{k}_{i}", "").strip() for k in ("kind", "name", "code", "role")}
+        if not row["name"] and not row["code"]:
+            continue
+        item = {"kind": row["kind"], "name": row["name"], "role": row["role"]}
+        item["id_number" if row["kind"] == "person" else "credit_code"] = row["code"]
+        subjects.append(item)
+    return subjects
+
+
+@bp.route("/listing/new", methods=["GET", "POST"])
+@role_required("officer")
+def new_listing():
+    version = engine.published_version(db.session, "listing")
+    if version is None:
+        abort(404)
+    values, errors = {}, {}
+    if request.method == "POST":
+        fields = [f for f in engine.start_form(version) if f.id != "measures"]
+        values = form_values(fields)
+        values["measures"] = request.form.getlist("measures")
+        submitted = {**values, "subjects": _submitted_subjects()}
+        try:
+            case = start_listing(db.session, current_user, submitted)
+            db.session.commit()
+            flash(f"已发起列入程序，案件编号 {case.number}，已送法制审核", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+        except engine.FormInvalid as exc:
+            db.session.rollback()
+            errors = exc.errors
+        except engine.EngineError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    situations = [(code, situation_choice(code)) for code in SITUATIONS]
+    return render_template("register/new_listing.html", values=values, errors=errors, situations=situations,
+                           measures=MEASURES, kinds=SUBJECT_KINDS, roles=SUBJECT_ROLES,
+                           rows=range(SUBJECT_ROWS), form=request.form)
+
+
+@bp.route("/register")
+@login_required
+def list_entries():
+    status = request.args.get("status", "")
+    query = request.args.get("q", "").strip()[:100]
+    stmt = select(RegisterEntry).where(RegisterEntry.bureau_id.in_(visible_bureau_ids(db.session, current_user)))
+    if status in {s.value for s in EntryStatus}:
+        stmt = stmt.where(RegisterEntry.status == status)
+    if query:
+        like = f"%{query}%"
+        stmt = stmt.where(or_(RegisterEntry.subject_name.like(like), RegisterEntry.credit_code.like(like),
+                              RegisterEntry.penalty_number.like(like), RegisterEntry.decision_number.like(like)))
+    entries = db.session.scalars(stmt.order_by(RegisterEntry.id.desc()).limit(500)).unique().all()
+    return render_template("register/list.html", entries=entries, status=status, q=query, statuses=list(EntryStatus))
+
+
+@bp.route("/register/<int:entry_id>")
+@login_required
+def show_entry(entry_id: int):
+    entry = load_entry(entry_id)
+    cases = db.session.scalars(select(Case).where(or_(
+        Case.register_entry_id == entry.id, Case.id == entry.listing_case_id)).order_by(Case.created_at)).unique().all()
+    mine = "officer" in current_user.roles and current_user.bureau_id == entry.bureau_id
+    return render_template("register/show.html", entry=entry, cases=cases, documents=documents_for(db.session, entry_id=entry.id),
+                           can_withdraw=mine and EntryStatus(entry.status) in WITHDRAWABLE,
+                           can_revoke=mine and EntryStatus(entry.status) in REVOCABLE)
+
+
+CORRECTIONS = {"withdrawal": (start_withdrawal, "撤销列入（行政处罚被撤销或变更）"),
+               "revocation": (start_revocation, "撤销提前移出决定（恢复列入）")}
+
+
+@bp.route("/register/<int:entry_id>/<any(withdrawal, revocation):process>", methods=["GET", "POST"])
+@role_required("officer")
+def start_correction(entry_id: int, process: str):
+    entry = load_entry(entry_id)
+    starter, title = CORRECTIONS[process]
+    version = engine.published_version(db.session, process)
+    if version is None:
+        abort(404)
+    fields = [f for f in engine.start_form(version) if f.id != "listing_id"]
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = form_values(fields)
+        try:
+            case = starter(db.session, current_user, {**values, "listing_id": entry.id})
+            db.session.commit()
+            flash(f"已发起{title}，案件编号 {case.number}", "success")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+        except engine.FormInvalid as exc:
+            db.session.rollback()
+            errors = exc.errors
+        except engine.EngineError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    return render_template("register/correction.html", entry=entry, fields=fields, values=values,
+                           errors=errors, title=title)
