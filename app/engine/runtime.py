@@ -238,7 +238,7 @@ def start_case(session: Session, version: ProcessVersion, submitted: dict, actor
     if workflow.is_completed():
         case.status = workflow.data.get(RESULT_KEY) or _last_data(workflow).get(RESULT_KEY) or "completed"
         case.ended_at = at
-    audit(session, case, actor, "start", summary=f"发起：{version.name}", data=clean, at=at)
+    audit(session, case, actor, "start", summary=version.name, data=clean, at=at)
     for warning in ctx.warnings:
         audit(session, case, None, "calendar_warning", summary=warning, at=at)
     sync_indexes(session, case, workflow, at)
@@ -290,7 +290,7 @@ def claim(session: Session, task_item_id: int, actor: User) -> TaskItem:
     check_can_act(item, actor)
     if item.claimed_by_id != actor.id:
         item.claimed_by = actor
-        audit(session, item.case, actor, "claim", step=item.step, summary=f"认领：{item.name}")
+        audit(session, item.case, actor, "claim", step=item.step, summary=item.name)
     return item
 
 
@@ -304,7 +304,7 @@ def unclaim(session: Session, task_item_id: int, actor: User) -> TaskItem:
     if item.claimed_by_id != actor.id:
         raise NotAllowed(f"该任务由 {item.claimed_by.display_name} 认领，只有认领人可以退回")
     item.claimed_by = None
-    audit(session, item.case, actor, "unclaim", step=item.step, summary=f"退回待认领：{item.name}")
+    audit(session, item.case, actor, "unclaim", step=item.step, summary=item.name)
     return item
 
 
@@ -344,11 +344,11 @@ def complete(session: Session, task_item_id: int, submitted: dict, actor: User,
     item.completed_at, item.completed_by, item.outcome = at, actor, "completed"
     if item.claimed_by_id is None:
         item.claimed_by = actor  # claimed in passing
-    audit(session, case, actor, "complete", step=item.step, summary=f"办理：{item.name}", data=clean, at=at)
+    audit(session, case, actor, "complete", step=item.step, summary=item.name, data=clean, at=at)
     for warning in ctx.warnings:
         audit(session, case, None, "calendar_warning", step=item.step, summary=warning, at=at)
     if case.status != "active":
-        audit(session, case, None, "end", summary=f"流程结束：{case.status}", at=at)
+        audit(session, case, None, "end", summary=case.status, at=at)
     sync_indexes(session, case, workflow, at)
     return item
 
@@ -396,9 +396,9 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
     for timer in fired:
         timer.fired_at = at
         audit(session, case, None, f"timer_{timer.kind}", step=timer.step,
-              summary=f"计时器到期：{timer.name}", data={"due_at": timer.due_at.isoformat()}, at=at)
+              summary=timer.name or timer.element_id, data={"due_at": timer.due_at.isoformat()}, at=at)
     if case.status != "active":
-        audit(session, case, None, "end", summary=f"流程结束：{case.status}", at=at)
+        audit(session, case, None, "end", summary=case.status, at=at)
     sync_indexes(session, case, workflow, at)
     on_timers_fired(session, case, fired, at)
     return fired
