@@ -10,7 +10,7 @@ import {
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { changeCount, computeChanges } from './lib/changes.js';
-import { elementLabel, escapeHtml, moddleExtensions, translateModule } from './lib/modules.js';
+import { centerOn, elementLabel, escapeHtml, moddleExtensions, translateModule } from './lib/modules.js';
 
 const DIFF_MARKERS = ['diff-added', 'diff-changed', 'diff-layout'];
 
@@ -114,13 +114,15 @@ class Editor {
         html: `<div class="problem-badge" title="${escapeHtml(messages.join('\n'))}">${count}</div>`,
       });
     }
+    const first = problems.map((p) => shapeFor(registry, p.element_id)).find(Boolean);
+    if (first) this.focus(first);
     this.root.querySelector('#problem-count').textContent = problems.length;
     this.root.querySelector('#problems-empty').hidden = problems.length > 0;
     this.root.querySelector('#problems').classList.toggle('has-problems', problems.length > 0);
   }
 
   focus(shape) {
-    this.modeler.get('canvas').scrollToElement(shape);
+    centerOn(this.modeler.get('canvas'), shape);
     this.modeler.get('selection').select(shape);
   }
 
@@ -262,8 +264,7 @@ async function diffPage(config) {
       row.addEventListener('click', () => [left, right].forEach((viewer) => {
         const shape = shapeFor(viewer.get('elementRegistry'), change.id);
         if (!shape) return;
-        viewer.get('canvas').zoom(1);
-        viewer.get('canvas').scrollToElement(shape);
+        centerOn(viewer.get('canvas'), shape);
       }));
       row.innerHTML = `<td><span class="kind">${KINDS[kind]}</span></td><td>${escapeHtml(change.name || change.id)}
         <br><small class="muted">${escapeHtml(change.id)}</small></td><td>${escapeHtml(change.type)}</td>

@@ -1,7 +1,7 @@
 // Case page: the diagram of the case's process version, the current step
 // highlighted and completed steps marked (data from /designer/cases/<id>/diagram.json).
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
-import { moddleExtensions, translateModule } from './lib/modules.js';
+import { centerOn, moddleExtensions, translateModule } from './lib/modules.js';
 
 const MARKS = [['completed', 'step-completed', '✓', '已完成'], ['cancelled', 'step-cancelled', '×', '已取消'],
   ['waiting', 'step-waiting', '⏱', '计时中'], ['current', 'step-current', '●', '当前环节']];
@@ -27,6 +27,16 @@ async function show(container) {
       });
     }
   }
+  // Large diagrams fitted whole are unreadable: show the current step at a readable
+  // size; the buttons switch between it and the whole diagram.
+  const whole = () => canvas.zoom('fit-viewport', 'auto');
+  const currentShape = (data.current || []).map((id) => registry.get(id)).find(Boolean);
+  const showCurrent = () => { if (currentShape) centerOn(canvas, currentShape, 0.9); };
+  if (currentShape && canvas.zoom() < 0.6) showCurrent();
+  document.querySelectorAll('[data-diagram-view]').forEach((button) => {
+    button.hidden = button.dataset.diagramView === 'current' && !currentShape;
+    button.addEventListener('click', () => (button.dataset.diagramView === 'whole' ? whole() : showCurrent()));
+  });
   container.dataset.ready = 'true';
 }
 

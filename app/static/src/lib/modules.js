@@ -18,3 +18,11 @@ export function elementLabel(element, id) {
   const name = bo && bo.name ? bo.name.replace(/\s+/g, ' ').trim() : '';
   return name ? `${name}（${id}）` : id;
 }
+
+// Zoom to a readable scale (never zooming out) and put the element in the middle.
+export function centerOn(canvas, element, scale = 1) {
+  if (canvas.zoom() < scale) canvas.zoom(scale);
+  const box = canvas.viewbox();
+  canvas.viewbox({ x: element.x + (element.width || 0) / 2 - box.width / 2,
+    y: element.y + (element.height || 0) / 2 - box.height / 2, width: box.width, height: box.height });
+}
