@@ -17,6 +17,26 @@ CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
 
 
+def safe_parser() -> etree.XMLParser:
+    """No entity expansion, no network: uploads come from outside."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def as_text(data: bytes) -> str:
+    """An uploaded file as text to store.  UTF-8 (with or without BOM) is kept as
+    it is; a file in another declared encoding (UTF-16, GBK) is re-serialized as
+    UTF-8, since the stored text is read back as UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        root = etree.fromstring(data, parser=safe_parser())
+    except etree.XMLSyntaxError:
+        return data.decode("utf-8", errors="replace")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="unicode")
+
+
 def bpmn(tag: str) -> str:
     return f"{{{BPMN_NS}}}{tag}"
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.engine import model, state
+from app.engine.bpmn_xml import as_text
 from app.engine.errors import InvalidProcess, NotAllowed
 from app.models import Case, ProcessVersion, User
 
@@ -59,7 +60,7 @@ def _next_number(session: Session, key: str) -> int:
 def save_draft(session: Session, xml: bytes | str, author: User | None, note: str = "",
                expected_key: str | None = None) -> ProcessVersion:
     """Validate and store a draft.  A draft with errors is stored too, marked invalid."""
-    text = xml.decode("utf-8", errors="replace") if isinstance(xml, bytes) else xml
+    text = as_text(xml) if isinstance(xml, bytes) else xml
     parsed = model.parse_process(text, known_process_keys(session), expected_key=expected_key)
     key = parsed.process_id or expected_key or "unknown"
     if expected_key and parsed.process_id and parsed.process_id != expected_key:

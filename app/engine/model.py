@@ -18,7 +18,8 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser, VALIDATOR
 from app.domain.roles import role_code
 from app.engine import checks
 from app.engine.bpmn_xml import (
-    BPMN_NS, NS, Document, bpmn, label, lanes_by_node, local, read_form, select_processes, timer_kind,
+    BPMN_NS, NS, Document, bpmn, label, lanes_by_node, local, read_form, safe_parser, select_processes,
+    timer_kind,
 )
 
 MAX_XML_BYTES = 2 * 1024 * 1024
@@ -108,8 +109,7 @@ def _read_root(data: bytes, result: ParsedProcess):
         result.error(None, "文件是空的")
         return None
     try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True,
-                                                              huge_tree=False))
+        root = etree.fromstring(data, parser=safe_parser())
     except etree.XMLSyntaxError as exc:
         result.error(None, f"XML 格式错误（第 {exc.lineno} 行）：{exc.msg}")
         return None
@@ -129,6 +129,18 @@ def _parse_with_spiff(root, result: ParsedProcess) -> None:
     except Exception as exc:  # the parser raises many kinds; none may become a 500
         result.error(*_translate_spiff_error(exc, root))
         result.spec, result.subprocess_specs = None, {}
+
+
+def read_process_id(xml: bytes | str) -> ParsedProcess:
+    """Only which process a file would deploy, with the problems that prevent knowing."""
+    result = ParsedProcess()
+    root = _read_root(xml.encode("utf-8") if isinstance(xml, str) else xml, result)
+    if root is not None:
+        doc = select_processes(root)
+        result.process_id = doc.process_id
+        for element_id, message in doc.problems:
+            result.error(element_id, message)
+    return result
 
 
 def parse_process(xml: bytes | str, known_processes: set[str] | None = None,

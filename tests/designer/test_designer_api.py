@@ -96,3 +96,19 @@ def test_change_note_header_raw_utf8_or_percent_encoded(raw_api):
 def test_api_needs_a_token(client):
     assert client.get("/api/processes/repair").status_code == 401
     assert client.post("/api/processes/repair/drafts", data=probe_xml()).status_code == 401
+
+
+def test_download_is_never_rendered_by_the_browser(raw_api, upload):
+    number = upload("designer", "probe", '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'
+                    ).get_json()["number"]
+    response = raw_api("clerk")("GET", f"/api/processes/probe/versions/{number}.bpmn")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_upload_in_another_encoding_is_stored_as_utf8(raw_api, upload):
+    xml = probe_xml().replace('encoding="UTF-8"', 'encoding="GBK"')
+    response = upload("designer", "probe", xml.encode("gbk"))
+    assert response.status_code == 201, response.get_json()
+    stored = raw_api("designer")("GET", f"/api/processes/probe/versions/{response.get_json()['number']}.bpmn")
+    assert "审核期限" in stored.get_data(as_text=True)

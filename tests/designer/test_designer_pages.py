@@ -84,8 +84,8 @@ def test_diff_page_compares_with_published(login):
                 with_timer(repair_xml(), "decision_deadline", "working_days(7)"))
     html = client.get("/designer/processes/repair/versions/2/diff").get_data(as_text=True)
     config = config_of(html, "diff-config")
-    assert config["left_url"].endswith("/versions/1.bpmn?inline=1")
-    assert config["right_url"].endswith("/versions/2.bpmn?inline=1")
+    assert config["left_url"].endswith("/versions/1.bpmn")
+    assert config["right_url"].endswith("/versions/2.bpmn")
 
 
 def test_case_diagram_marks_steps_from_the_indexes(api, login, session):

@@ -62,3 +62,37 @@ def test_running_case_keeps_its_version_and_new_case_gets_new_deadline(api, raw_
     assert versions[number]["cases"] == 1 and versions[number]["active_cases"] == 1
     assert versions[finished.process_version.number]["state"] == "retired"
     assert versions[finished.process_version.number]["cases"] >= 1
+
+
+CALLER = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs_caller" targetNamespace="t">
+  <bpmn:process id="caller" name="调用方" isExecutable="true">
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:callActivity id="call_probe" name="办理测试流程" calledElement="probe">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:callActivity>
+    <bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="call_probe" />
+    <bpmn:sequenceFlow id="f2" sourceRef="call_probe" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_call_activity_runs_the_published_called_process(raw_api, upload, session, user, open_task):
+    from app import engine
+    from tests.designer.conftest import probe_xml
+
+    refused = upload("designer", "caller", CALLER)
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["element_id"] == "call_probe"
+    number = upload("designer", "probe", probe_xml()).get_json()["number"]
+    raw_api("admin")("POST", f"/api/processes/probe/versions/{number}/publish")
+    number = upload("designer", "caller", CALLER).get_json()["number"]
+    assert raw_api("admin")("POST", f"/api/processes/caller/versions/{number}/publish").status_code == 200
+
+    clerk = user("clerk")
+    version = engine.published_version(session, "caller")
+    case = engine.start_case(session, version, {}, clerk, bureau_id=clerk.bureau_id)
+    task = open_task(case.id, "review")
+    assert task is not None and task.role == "clerk" and task.due_at is not None
+    engine.complete(session, task.id, {"outcome": "accept"}, clerk)
+    session.refresh(case)
+    assert case.status == "completed"

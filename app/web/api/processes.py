@@ -7,14 +7,14 @@ POST /api/processes/<key>/versions/<n>/publish     a second designer or an admin
 """
 from __future__ import annotations
 
-from flask import Response, g, jsonify
+from flask import g, jsonify
 
 from app import engine
 from app.engine import deploy
 from app.extensions import db
 from app.web.api.auth import token_required
 from app.web.api.blueprint import bp
-from app.web.designer.payload import bpmn_upload, change_note, draft_json, version_json
+from app.web.designer.payload import bpmn_upload, change_note, draft_json, version_json, xml_download
 from app.web.errors import json_error
 
 
@@ -38,8 +38,7 @@ def download_version(key: str, number: int):
     version = deploy.find_version(db.session, key, number)
     if version is None:
         return json_error(404, "版本不存在")
-    return Response(version.xml, mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{key}-v{number}.bpmn"'})
+    return xml_download(version)
 
 
 @bp.route("/processes/<key>/drafts", methods=["POST"])

@@ -2,20 +2,20 @@
 against the published version, upload, download and publishing."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app import engine
 from app.engine import deploy
-from app.engine.model import parse_process
+from app.engine.model import read_process_id
 from app.extensions import db
 from app.models import ProcessVersion
 from app.web.auth.routes import role_required
 from app.web.designer import case_diagram  # noqa: F401  (attaches the case diagram JSON route)
 from app.web.designer.blueprint import bp
 from app.web.designer.help import function_help, role_help
-from app.web.designer.payload import bpmn_upload, change_note, draft_json
+from app.web.designer.payload import bpmn_upload, change_note, draft_json, xml_download
 from app.web.navigation import add_nav
 
 DESIGNERS = ("designer", "admin")
@@ -52,7 +52,7 @@ def list_processes():
 def create_process():
     """Upload a BPMN file made elsewhere: a new process, or a draft of the one it names."""
     data = bpmn_upload()
-    parsed = parse_process(data)
+    parsed = read_process_id(data)
     if not parsed.process_id:  # nothing names the process: there is nowhere to store it
         for problem in parsed.errors[:5]:
             flash(f"无法读取流程：{problem['message']}", "error")
@@ -75,9 +75,7 @@ def show_process(key: str):
 @role_required(*DESIGNERS)
 def download_version(key: str, number: int):
     version = _version_or_404(key, number)
-    disposition = "inline" if request.args.get("inline") else "attachment"
-    return Response(version.xml, mimetype="application/xml",
-                    headers={"Content-Disposition": f'{disposition}; filename="{key}-v{number}.bpmn"'})
+    return xml_download(version)
 
 
 @bp.route("/processes/<key>/versions/<int:number>/edit")
@@ -88,11 +86,11 @@ def edit_version(key: str, number: int):
     config = {
         "key": key, "number": number, "state": version.state, "errors": version.errors or [],
         "csrf": generate_csrf(),
-        "xml_url": url_for("designer.download_version", key=key, number=number, inline=1),
+        "xml_url": url_for("designer.download_version", key=key, number=number),
         "save_url": url_for("designer.save_draft", key=key),
         "process_url": url_for("designer.show_process", key=key),
         "published_number": published.number if published else None,
-        "published_xml_url": url_for("designer.download_version", key=key, number=published.number, inline=1)
+        "published_xml_url": url_for("designer.download_version", key=key, number=published.number)
         if published else None,
     }
     return render_template("designer/edit.html", version=version, published=published, config=config,
@@ -111,8 +109,8 @@ def diff_version(key: str, number: int):
     if base is None:
         flash("没有可比较的版本", "info")
         return redirect(url_for("designer.show_process", key=key))
-    config = {"left_url": url_for("designer.download_version", key=key, number=base.number, inline=1),
-              "right_url": url_for("designer.download_version", key=key, number=number, inline=1)}
+    config = {"left_url": url_for("designer.download_version", key=key, number=base.number),
+              "right_url": url_for("designer.download_version", key=key, number=number)}
     return render_template("designer/diff.html", version=version, base=base, config=config)
 
 
