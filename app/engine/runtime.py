@@ -7,6 +7,7 @@ date, append audit events.  The caller commits once.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 import hashlib
 import uuid
 from typing import Any, Iterable
@@ -95,14 +96,21 @@ def _failure_text(exc: Exception) -> str:
     return f"{text}（{inner}）" if inner is not None and str(inner) not in text else text
 
 
-def _run(workflow, ctx: RunContext) -> None:
+@contextmanager
+def _running(ctx: RunContext, what: str = "流程运行出错"):
+    """Actions see `ctx` while the engine runs; diagram errors become ProcessFailure."""
     token = current_run.set(ctx)
     try:
-        workflow.do_engine_steps()
+        yield
     except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
-        raise ProcessFailure(f"流程运行出错：{_failure_text(exc)}") from exc
+        raise ProcessFailure(f"{what}：{_failure_text(exc)}") from exc
     finally:
         current_run.reset(token)
+
+
+def _run(workflow, ctx: RunContext) -> None:
+    with _running(ctx):
+        workflow.do_engine_steps()
 
 
 # --- the indexes -------------------------------------------------------------
@@ -332,13 +340,8 @@ def complete(session: Session, task_item_id: int, submitted: dict, actor: User,
     task.data.update(clean)
     task.data["steps"] = steps
     ctx = RunContext(session=session, case=case, actor=actor, data=task.data)
-    token = current_run.set(ctx)
-    try:
+    with _running(ctx):
         task.run()
-    except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
-        raise ProcessFailure(f"流程运行出错：{_failure_text(exc)}") from exc
-    finally:
-        current_run.reset(token)
     _run(workflow, ctx)
     _save(session, case, workflow, at)
     item.completed_at, item.completed_by, item.outcome = at, actor, "completed"
@@ -380,13 +383,8 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
         return []
     workflow = _restore(case)
     ctx = RunContext(session=session, case=case, actor=None)
-    token = current_run.set(ctx)
-    try:
+    with _running(ctx, "计时器触发出错"):
         workflow.refresh_timers()
-    except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
-        raise ProcessFailure(f"计时器触发出错：{_failure_text(exc)}") from exc
-    finally:
-        current_run.reset(token)
     still_waiting = {str(t.id) for t in _waiting_timers(workflow)}
     fired = [t for t in due if t.engine_task_id not in still_waiting]
     if not fired:

@@ -14,6 +14,7 @@ from app.services.starters import STARTERS
 from app.services.tokens import issue_token
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
+from app.web.api.engine_calls import commit_or_error
 from app.web.api.serialize import case_json, entry_json, task_json
 from app.web.errors import json_error
 
@@ -52,22 +53,13 @@ def _engine_call(task_id: int, operation):
     item = _visible_task(task_id)
     if item is None:
         return json_error(404, "任务不存在")
-    try:
+    def work():
         operation(item)
-        body = {"task": task_json(item)}  # final values; no re-read after the commit
-        db.session.commit()
-    except engine.FormInvalid as exc:
-        db.session.rollback()
-        return json_error(422, exc.message, exc.errors)
-    except engine.Conflict as exc:
-        db.session.rollback()
-        return json_error(409, exc.message)
-    except engine.NotAllowed as exc:
-        db.session.rollback()
-        return json_error(403, exc.message)
-    except engine.EngineError as exc:
-        db.session.rollback()
-        return json_error(422, exc.message)
+        return {"task": task_json(item)}  # built before the commit: no re-read afterwards
+
+    body, error = commit_or_error(work)
+    if error is not None:
+        return error
     return jsonify(body)
 
 
@@ -107,18 +99,9 @@ def create_case():
     data = body.get("data")
     if not isinstance(data, dict):
         return json_error(422, errors={"data": "data 应为对象"})
-    try:
-        case = starter(db.session, g.api_user, data)
-        db.session.commit()
-    except engine.FormInvalid as exc:
-        db.session.rollback()
-        return json_error(422, exc.message, exc.errors)
-    except engine.NotAllowed as exc:
-        db.session.rollback()
-        return json_error(403, exc.message)
-    except engine.EngineError as exc:
-        db.session.rollback()
-        return json_error(422, exc.message)
+    case, error = commit_or_error(lambda: starter(db.session, g.api_user, data))
+    if error is not None:
+        return error
     return jsonify({"id": case.id, "number": case.number, "status": case.status}), 201
 
 
