@@ -69,7 +69,10 @@ class RegisterEntry(Base):
     removal_reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     # Added by the listing procedure (migration 0002_listing).
-    listing_case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("case_instance.id"), index=True)
+    # Cases point at entries and entries at the listing case that made them: the
+    # constraint is added after both tables (use_alter) to break the cycle.
+    listing_case_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("case_instance.id", use_alter=True), index=True)
     subject_role: Mapped[str] = mapped_column(String(16), default="")
     penalty_amount: Mapped[Optional[int]]  # yuan
     eligible_on: Mapped[Optional[dt.date]]  # early removal may be applied for from this day
