@@ -10,7 +10,9 @@ import {
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { changeCount, computeChanges } from './lib/changes.js';
-import { centerOn, elementLabel, escapeHtml, moddleExtensions, translateModule } from './lib/modules.js';
+import {
+  boundsOf, centerOn, elementLabel, escapeHtml, moddleExtensions, translateModule,
+} from './lib/modules.js';
 
 const DIFF_MARKERS = ['diff-added', 'diff-changed', 'diff-layout'];
 
@@ -25,11 +27,12 @@ async function fetchText(url) {
   return response.text();
 }
 
-// The shape an error names: the element itself, or the pool of a process id.
+// The shape an error names: the element itself, or the pool of a process id (a
+// process without a pool is the canvas itself: nothing to mark).
 function shapeFor(registry, id) {
   if (!id) return null;
   const element = registry.get(id);
-  if (element) return element;
+  if (element && boundsOf(element)) return element;
   return registry.find((e) => e.type === 'bpmn:Participant' && e.businessObject.processRef
     && e.businessObject.processRef.id === id) || null;
 }
@@ -115,7 +118,8 @@ class Editor {
       });
     }
     const first = problems.map((p) => shapeFor(registry, p.element_id)).find(Boolean);
-    if (first) this.focus(first);
+    // The properties panel starts listening to selections only after it has painted.
+    if (first) requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => this.focus(first))));
     this.root.querySelector('#problem-count').textContent = problems.length;
     this.root.querySelector('#problems-empty').hidden = problems.length > 0;
     this.root.querySelector('#problems').classList.toggle('has-problems', problems.length > 0);

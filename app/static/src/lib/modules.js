@@ -19,10 +19,25 @@ export function elementLabel(element, id) {
   return name ? `${name}（${id}）` : id;
 }
 
+// Where an element is drawn: a shape's box, or the box around a connection's
+// waypoints; null for the root (a process or collaboration drawn as the canvas).
+export function boundsOf(element) {
+  if (element && element.waypoints && element.waypoints.length) {
+    const xs = element.waypoints.map((p) => p.x);
+    const ys = element.waypoints.map((p) => p.y);
+    return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs),
+      height: Math.max(...ys) - Math.min(...ys) };
+  }
+  if (element && Number.isFinite(element.x) && Number.isFinite(element.y)) return element;
+  return null;
+}
+
 // Zoom to a readable scale (never zooming out) and put the element in the middle.
 export function centerOn(canvas, element, scale = 1) {
+  const bounds = boundsOf(element);
+  if (!bounds) return;
   if (canvas.zoom() < scale) canvas.zoom(scale);
   const box = canvas.viewbox();
-  canvas.viewbox({ x: element.x + (element.width || 0) / 2 - box.width / 2,
-    y: element.y + (element.height || 0) / 2 - box.height / 2, width: box.width, height: box.height });
+  canvas.viewbox({ x: bounds.x + (bounds.width || 0) / 2 - box.width / 2,
+    y: bounds.y + (bounds.height || 0) / 2 - box.height / 2, width: box.width, height: box.height });
 }
