@@ -114,22 +114,17 @@ def drop(session: Session, case: Case, reasons: str) -> None:
 
 
 def record_service(session: Session, case: Case, *, served_on: str, method: str, recipient: str) -> list[Document]:
-    """A 送达回证 per subject for the case's documents that are served and not yet receipted."""
+    """A 送达回证 per subject for the documents of the case that are served on it."""
     served = session.scalars(select(Document).where(Document.case_id == case.id,
                                                     Document.kind.in_(SERVED_KINDS))
                              .order_by(Document.id)).unique().all()
-    receipted = {d.fields.get("served_documents", "") for d in session.scalars(select(Document).where(
-        Document.case_id == case.id, Document.kind == "service_receipt"))}
-    receipts = []
     by_entry: dict[int, list[Document]] = {}
     for document in served:
-        if not any(document.number in text for text in receipted):
-            by_entry.setdefault(document.entry_id, []).append(document)
-    for entry_id, documents in by_entry.items():
-        entry = session.get(RegisterEntry, entry_id)
-        receipts.append(issue_for_entry(session, case, entry, "service_receipt",
-                               served_documents="；".join(f"{d.title}（{d.number}）" for d in documents),
-                               served_on=served_on, method=method, recipient=recipient))
+        by_entry.setdefault(document.entry_id, []).append(document)
+    receipts = [issue_for_entry(session, case, session.get(RegisterEntry, entry_id), "service_receipt",
+                                served_documents="；".join(f"{d.title}（{d.number}）" for d in documents),
+                                served_on=served_on, method=method, recipient=recipient)
+                for entry_id, documents in by_entry.items()]
     audit(session, case, None, "documents", summary=f"已送达并制作送达回证 {len(receipts)} 份",
           data={"served_on": served_on, "method": method, "recipient": recipient})
     return receipts

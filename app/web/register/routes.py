@@ -46,6 +46,23 @@ def load_entry(entry_id: int) -> RegisterEntry:
     return entry
 
 
+def _start_case(starter, submitted: dict, message: str):
+    """Run a case starter: (redirect to the new case, {}) once committed, or
+    (None, field errors) with nothing changed."""
+    try:
+        case = starter(db.session, current_user, submitted)
+        db.session.commit()
+    except engine.FormInvalid as exc:
+        db.session.rollback()
+        return None, exc.errors
+    except engine.EngineError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return None, {}
+    flash(message.format(number=case.number), "success")
+    return redirect(url_for("cases.show_case", case_id=case.id)), {}
+
+
 def _submitted_subjects() -> list[dict]:
     subjects = []
     for i in range(SUBJECT_ROWS):
@@ -69,18 +86,10 @@ def new_listing():
         fields = [f for f in engine.start_form(version) if f.id != "measures"]
         values = form_values(fields)
         values["measures"] = request.form.getlist("measures")
-        submitted = {**values, "subjects": _submitted_subjects()}
-        try:
-            case = start_listing(db.session, current_user, submitted)
-            db.session.commit()
-            flash(f"已发起列入程序，案件编号 {case.number}，已送法制审核", "success")
-            return redirect(url_for("cases.show_case", case_id=case.id))
-        except engine.FormInvalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-        except engine.EngineError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        done, errors = _start_case(start_listing, {**values, "subjects": _submitted_subjects()},
+                                   "已发起列入程序，案件编号 {number}，已送法制审核")
+        if done:
+            return done
     situations = [(code, situation_choice(code)) for code in SITUATIONS]
     return render_template("register/new_listing.html", values=values, errors=errors, situations=situations,
                            measures=MEASURES, kinds=SUBJECT_KINDS, roles=SUBJECT_ROLES,
@@ -131,16 +140,8 @@ def start_correction(entry_id: int, process: str):
     values, errors = {}, {}
     if request.method == "POST":
         values = form_values(fields)
-        try:
-            case = starter(db.session, current_user, {**values, "listing_id": entry.id})
-            db.session.commit()
-            flash(f"已发起{title}，案件编号 {case.number}", "success")
-            return redirect(url_for("cases.show_case", case_id=case.id))
-        except engine.FormInvalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-        except engine.EngineError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        done, errors = _start_case(starter, {**values, "listing_id": entry.id}, f"已发起{title}，案件编号 {{number}}")
+        if done:
+            return done
     return render_template("register/correction.html", entry=entry, fields=fields, values=values,
                            errors=errors, title=title)
