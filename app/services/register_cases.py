@@ -9,7 +9,8 @@ from app import engine
 from app.engine.errors import FormInvalid, InvalidProcess, NotAllowed
 from app.models import ACTIVE_STATUSES, Case, EntryStatus, RegisterEntry, User
 
-WITHDRAWABLE = {*ACTIVE_STATUSES, EntryStatus.PROPOSED, EntryStatus.REMOVED_EARLY}
+# A proposal still in the procedure is not withdrawn: the leader decides not to list it.
+WITHDRAWABLE = {*ACTIVE_STATUSES, EntryStatus.REMOVED_EARLY}
 REVOCABLE = {EntryStatus.REMOVED_EARLY, EntryStatus.SUSPENDED}
 
 

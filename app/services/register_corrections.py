@@ -27,8 +27,7 @@ def withdraw(session: Session, case: Case, entry: RegisterEntry, *, revoked_by: 
     how = REVOKED_BY.get(revoked_by, revoked_by)
     targets = session.scalars(select(RegisterEntry).where(
         RegisterEntry.bureau_id == entry.bureau_id, RegisterEntry.penalty_number == entry.penalty_number,
-        RegisterEntry.status.in_([s.value for s in (*ACTIVE_STATUSES, EntryStatus.PROPOSED,
-                                                    EntryStatus.REMOVED_EARLY)]))
+        RegisterEntry.status.in_([s.value for s in (*ACTIVE_STATUSES, EntryStatus.REMOVED_EARLY)]))
         .order_by(RegisterEntry.id)).all()
     documents = []
     for target in targets:
