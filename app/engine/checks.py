@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from app.domain.roles import ROLES, role_code
 from app.engine import expressions
 from app.engine.bpmn_xml import (
-    BPMN_NS, NS, Document, bpmn, is_bpmn, label, lanes_by_node, local, read_form, text, timer_kind,
+    NS, Document, bpmn, is_bpmn, label, lanes_by_node, local, read_form, text, timer_kind,
     timer_value,
 )
 from app.engine.forms import check_field_definition
@@ -283,6 +283,3 @@ def _call_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
 def content_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
     return (_role_problems(doc) + _form_problems(doc) + _timer_problems(doc) + _code_problems(doc)
             + _call_problems(doc, known_processes))
-
-
-__all__ = ["BPMN_NS", "TIMER_KINDS", "structure_problems", "content_problems"]

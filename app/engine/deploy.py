@@ -140,26 +140,18 @@ class VersionRow:
     active_cases: int
 
 
-def version_rows(session: Session, key: str) -> list[VersionRow]:
-    """Every version of a process, newest first, with how many cases run on each."""
-    counts = {vid: (total, active) for vid, total, active in session.execute(
-        select(Case.process_version_id, func.count(Case.id),
-               func.count(Case.id).filter(Case.status == "active"))
-        .join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
-        .where(ProcessVersion.key == key).group_by(Case.process_version_id))}
-    versions = session.scalars(select(ProcessVersion).where(ProcessVersion.key == key)
-                               .order_by(ProcessVersion.number.desc())).all()
-    return [VersionRow(v, *counts.get(v.id, (0, 0))) for v in versions]
-
-
-def process_keys(session: Session) -> list[tuple[str, str]]:
-    """(key, name of its newest version) for every process, by key."""
-    newest = select(ProcessVersion.key, func.max(ProcessVersion.number).label("number")) \
-        .group_by(ProcessVersion.key).subquery()
-    rows = session.execute(select(ProcessVersion.key, ProcessVersion.name).join(
-        newest, (newest.c.key == ProcessVersion.key) & (newest.c.number == ProcessVersion.number))
-        .order_by(ProcessVersion.key)).all()
-    return [(key, name) for key, name in rows]
+def version_rows(session: Session, key: str | None = None) -> list[VersionRow]:
+    """Every version of a process (of all processes when key is None), by key and
+    newest first, with how many cases run on each."""
+    counts_query = select(Case.process_version_id, func.count(Case.id),
+                          func.count(Case.id).filter(Case.status == "active")).group_by(Case.process_version_id)
+    versions_query = select(ProcessVersion).order_by(ProcessVersion.key, ProcessVersion.number.desc())
+    if key is not None:
+        counts_query = counts_query.join(ProcessVersion, ProcessVersion.id == Case.process_version_id) \
+            .where(ProcessVersion.key == key)
+        versions_query = versions_query.where(ProcessVersion.key == key)
+    counts = {vid: (total, active) for vid, total, active in session.execute(counts_query)}
+    return [VersionRow(v, *counts.get(v.id, (0, 0))) for v in session.scalars(versions_query)]
 
 
 def deploy_bundled(session: Session, folder: Path) -> list[ProcessVersion]:

@@ -23,7 +23,6 @@ from app.engine.bpmn_xml import (
 )
 
 MAX_XML_BYTES = 2 * 1024 * 1024
-TIMER_KINDS = checks.TIMER_KINDS
 
 
 @dataclass

@@ -16,6 +16,7 @@ def function_help() -> list[dict]:
     rows = []
     for kind, registry in (("表达式、计时器、条件", functions.PURE), ("仅脚本任务", functions.ACTIONS)):
         for name, fn in sorted(registry.items()):
-            rows.append({"call": f"{name}{inspect.signature(fn)}".replace(" -> None", "").split(" ->")[0],
+            signature = inspect.signature(fn).replace(return_annotation=inspect.Signature.empty)
+            rows.append({"call": f"{name}{signature}",
                          "description": functions.DESCRIPTIONS.get(name, ""), "kind": kind})
     return rows

@@ -2,6 +2,8 @@
 against the published version, upload, download and publishing."""
 from __future__ import annotations
 
+from itertools import groupby
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -37,12 +39,12 @@ def _wants_json() -> bool:
 @role_required(*DESIGNERS)
 def list_processes():
     processes = []
-    for key, name in deploy.process_keys(db.session):
-        rows = deploy.version_rows(db.session, key)
+    for key, group in groupby(deploy.version_rows(db.session), key=lambda r: r.version.key):
+        rows = list(group)  # newest first
         published = next((r for r in rows if r.version.state == "published"), None)
         drafts = [r for r in rows if r.version.state == "draft"
                   and (published is None or r.version.number > published.version.number)]
-        processes.append({"key": key, "name": name, "published": published, "drafts": drafts,
+        processes.append({"key": key, "name": rows[0].version.name, "published": published, "drafts": drafts,
                           "active_cases": sum(r.active_cases for r in rows)})
     return render_template("designer/index.html", processes=processes)
 
