@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from app import calendar as cal
 from app.domain.situations import situation_label
 from app.models import AuditEvent, Bureau, Case, EntryStatus, RegisterEntry, TaskItem
-from app.services.supervision_board import process_names
+from app.services.supervision_calendar import WorkdayCounter
+from app.services.supervision_scope import process_names
 
 STEP_PREFIXES = {"supplement": "supplement", "follow_up": "follow_up", "inspection": "inspection"}
 REPAIR = "repair"
@@ -52,24 +53,6 @@ class Period:
             result.append(f"{day:%Y-%m}")
             day = cal.add_months(day, 1)
         return result
-
-
-class WorkdayCounter:
-    """cal.working_days_between for many pairs: one pass over the period's days
-    (with the administrators' overrides), then each pair is a subtraction."""
-
-    def __init__(self, first: dt.date, last: dt.date, overrides: cal.Overrides):
-        self.first, self.last, self.overrides = first, last, overrides
-        self.prefix = [0]
-        day = first
-        while day < last:
-            day += dt.timedelta(days=1)
-            self.prefix.append(self.prefix[-1] + (1 if cal.is_workday(day, overrides) else 0))
-
-    def between(self, start: dt.date, end: dt.date) -> int:
-        if self.first <= start <= self.last and self.first <= end <= self.last:
-            return self.prefix[(end - self.first).days] - self.prefix[(start - self.first).days]
-        return cal.working_days_between(start, end, self.overrides)
 
 
 def _month(moment: dt.datetime | dt.date) -> str:

@@ -24,7 +24,8 @@ from app.services import supervision
 from app.services.access import visible_bureau_ids
 from app.services.holidays import load_overrides
 from app.services.stats import figures, parse_period
-from app.services.supervision_board import BoardFilter, BoardRow, load_board, subtree_ids
+from app.services.supervision_board import BoardFilter, BoardRow, load_board
+from app.services.supervision_scope import subtree_ids
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
 from app.web.api.serialize import iso

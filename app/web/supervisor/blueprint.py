@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.services.access import visible_bureau_ids
 from app.services.supervision import SupervisionError
-from app.services.supervision_board import subtree_ids
+from app.services.supervision_scope import subtree_ids
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.services.holidays import load_overrides
 from app.services.stats import figures, parse_period
 from app.services.stats_export import TABLES, table_rows, to_csv
-from app.services.supervision_board import bureau_tree
+from app.services.supervision_scope import bureau_tree
 from app.web.auth.routes import role_required
 from app.web.supervisor.blueprint import bp, scoped, visible
 

@@ -11,9 +11,9 @@ from app.extensions import db
 from app.models import User, UserRole
 from app.services import supervision
 from app.services.holidays import load_overrides
-from app.services.supervision_board import (
-    STATES, UNCLAIMED, BoardFilter, bureau_tree, load_board, officer_choices, process_names, step_choices,
-)
+from app.services.supervision_board import STATES, BoardFilter, load_board
+from app.services.supervision_query import UNCLAIMED
+from app.services.supervision_scope import bureau_tree, officer_choices, process_names, step_choices
 from app.web.auth.routes import role_required
 from app.web.filters import ACTION_LABELS
 from app.web.navigation import add_nav

@@ -1,0 +1,174 @@
+"""The board's SQL: open tasks and pending timers of a set of bureaus, counted by state
+and read one page at a time, from the task_item and timer tables only.
+
+The page is read in due order so that both databases walk an index and stop after
+the page: first the rows with a due time (tasks and timers merged, ordered by due
+time then id), then, for "all pending", the tasks without one (by creation).  The
+counts seek covering indexes (migration 0003_supervision).
+
+A pending timer on a user task is the task's own deadline (or warning): the engine
+keeps a boundary timer only while its task waits, so the task's row stands for it.
+Other pending timers (waits, timers on non-user steps) are rows of their own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from dataclasses import dataclass
+from itertools import islice
+
+from sqlalchemy import ColumnElement, Integer, Select, String, and_, case, cast, func, literal, null, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Case, ProcessVersion, TaskItem, Timer
+
+UNCLAIMED = "unclaimed"
+_own_row_cache: dict[tuple, frozenset[str]] = {}
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """Everything that narrows the board except the state."""
+    bureau_ids: frozenset[int]
+    process: str = ""
+    step: str = ""
+    officer: int | str | None = None
+
+
+def own_row_steps(session: Session) -> frozenset[str]:
+    """Steps whose pending timers are rows of their own: the activities that timers are
+    attached to, other than user tasks (read from the deployed diagrams, cached until a
+    version is published).  Timers attached to nothing (waits) are rows of their own too."""
+    key = tuple(session.execute(select(func.count(ProcessVersion.id), func.max(ProcessVersion.id))
+                                .where(ProcessVersion.state != "draft")).one())
+    if key not in _own_row_cache:
+        user_tasks: set[str] = set()
+        attached: set[str] = set()
+        for meta in session.scalars(select(ProcessVersion.meta).where(ProcessVersion.state != "draft")):
+            user_tasks.update((meta or {}).get("steps", {}))
+            attached.update(t.get("step") for t in (meta or {}).get("timers", {}).values() if t.get("step"))
+        _own_row_cache.clear()
+        _own_row_cache[key] = frozenset(attached - user_tasks)
+    return _own_row_cache[key]
+
+
+def _task_branch(c: Criteria):
+    stmt = select(
+        literal("task", String(8)).label("source"), TaskItem.id.label("ref_id"), TaskItem.case_id,
+        TaskItem.bureau_id, TaskItem.step, TaskItem.name, TaskItem.role,
+        cast(null(), String(16)).label("kind"), TaskItem.due_at, TaskItem.warn_at, TaskItem.escalated_at,
+        TaskItem.created_at, TaskItem.claimed_by_id.label("assignee_id"), cast(null(), Integer).label("failed"),
+    ).where(TaskItem.completed_at.is_(None), TaskItem.bureau_id.in_(c.bureau_ids))
+    if c.process:
+        stmt = stmt.where(TaskItem.case_id.in_(select(Case.id).where(Case.process_key == c.process)))
+    if c.step:
+        stmt = stmt.where(TaskItem.step == c.step)
+    if c.officer == UNCLAIMED:
+        stmt = stmt.where(TaskItem.claimed_by_id.is_(None))
+    elif c.officer is not None:
+        stmt = stmt.where(TaskItem.claimed_by_id == c.officer)
+    return stmt
+
+
+def _timer_branch(c: Criteria, own_steps: frozenset[str] | None):
+    """Pending timers attached to nothing (own_steps None), or to one of own_steps."""
+    stmt = select(
+        literal("timer", String(8)).label("source"), Timer.id.label("ref_id"), Timer.case_id,
+        Timer.bureau_id, Timer.step, Timer.name, cast(null(), String(32)).label("role"),
+        Timer.kind, Timer.due_at, cast(null(), Timer.due_at.type).label("warn_at"),
+        cast(null(), Timer.due_at.type).label("escalated_at"), Timer.created_at,
+        cast(null(), Integer).label("assignee_id"),
+        case((Timer.failed_at.is_not(None), 1), else_=0).label("failed"),
+    ).where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.bureau_id.in_(c.bureau_ids),
+            Timer.step.is_(None) if own_steps is None else Timer.step.in_(own_steps))
+    if c.process:
+        stmt = stmt.where(Timer.case_id.in_(select(Case.id).where(Case.process_key == c.process)))
+    if c.step:
+        stmt = stmt.where(Timer.step == c.step)
+    return stmt
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One kind of board row: its select, due and warn columns, and its id column."""
+    select: Select
+    due: ColumnElement
+    warn: ColumnElement | None
+    key: ColumnElement
+
+
+def _branches(session: Session, c: Criteria) -> list[Branch]:
+    """The kinds of rows under the criteria.  The two kinds of timer rows are separate
+    selects so that each seeks the index on step."""
+    branches = [Branch(_task_branch(c), TaskItem.due_at, TaskItem.warn_at, TaskItem.id)]
+    if c.officer is None:  # timers have no assignee: an officer filter leaves them out
+        branches.append(Branch(_timer_branch(c, None), Timer.due_at, None, Timer.id))
+        own_steps = own_row_steps(session)
+        if own_steps:
+            branches.append(Branch(_timer_branch(c, own_steps), Timer.due_at, None, Timer.id))
+    return branches
+
+
+def state_condition(due, warn, state: str, at: dt.datetime, horizon: dt.datetime):
+    """overdue: the due time passed; due soon: due within the window, or the step's
+    warning timer has fired (warn_at passed)."""
+    if state == "overdue":
+        return due < at
+    if state == "due_soon":
+        soon = due <= horizon if warn is None else or_(due <= horizon, warn <= at)
+        return and_(due >= at, soon)
+    raise ValueError(state)
+
+
+def count_states(session: Session, c: Criteria, at: dt.datetime, horizon: dt.datetime) -> dict[str, int]:
+    """Rows overdue, due soon, pending (all), and pending without a due time.
+
+    One plain count per range of due times: each seeks a covering index, where one
+    count of CASE expressions would evaluate them on every open row."""
+    counts = {"overdue": 0, "due_soon": 0, "pending": 0, "undated": 0}
+    if not c.bureau_ids:
+        return counts
+    for b in _branches(session, c):
+        due = b.due
+        parts = [("pending", None), ("overdue", due < at), ("due_soon", and_(due >= at, due <= horizon))]
+        if b.warn is not None:  # due later, but the step's warning timer has fired
+            parts += [("due_soon", and_(due > horizon, b.warn <= at)), ("undated", due.is_(None))]
+        for name, condition in parts:
+            stmt = b.select.with_only_columns(func.count(), maintain_column_froms=True)
+            if condition is not None:
+                stmt = stmt.where(condition)
+            counts[name] += session.scalar(stmt) or 0
+    return counts
+
+
+def page_rows(session: Session, c: Criteria, state: str, counts: dict[str, int], at: dt.datetime,
+              horizon: dt.datetime, offset: int, limit: int) -> list:
+    """One page, most urgent first: by due time then id; rows without a due time last.
+
+    Each kind of row is read on its own, ordered by (due time, id) with a LIMIT, which
+    both databases answer by walking an index (PostgreSQL does not push the order into
+    the arms of a UNION ALL); the keys are merged here and the page's rows fetched by id."""
+    dated = counts[state] - (counts["undated"] if state == "pending" else 0)
+    branches = _branches(session, c)
+    rows: list = []
+    if offset < dated:
+        streams = []
+        for index, b in enumerate(branches):
+            stmt = (b.select.with_only_columns(b.due, b.key, maintain_column_froms=True)
+                    .where(b.due.is_not(None)).order_by(b.due, b.key).limit(offset + limit))
+            if state != "pending":
+                stmt = stmt.where(state_condition(b.due, b.warn, state, at, horizon))
+            streams.append([(due, key, index) for due, key in session.execute(stmt)])
+        keys = list(islice(heapq.merge(*streams), offset, offset + limit))
+        found: dict[tuple[int, int], dict] = {}
+        for index, b in enumerate(branches):
+            ids = [key for _due, key, i in keys if i == index]
+            if ids:
+                for row in session.execute(b.select.where(b.key.in_(ids))).mappings():
+                    found[(index, row["ref_id"])] = row
+        rows = [found[(index, key)] for _due, key, index in keys]
+    if state == "pending" and len(rows) < limit and counts["undated"]:
+        stmt = (branches[0].select.where(TaskItem.due_at.is_(None)).order_by(TaskItem.created_at, TaskItem.id)
+                .limit(limit - len(rows)).offset(max(0, offset - dated)))
+        rows += session.execute(stmt).mappings().all()
+    return rows
