@@ -24,6 +24,9 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
     DEPLOY_BUNDLED_WORKFLOWS = True
+    # Demo listings start a listing case for their management period; the tests turn
+    # this off so that boards and inboxes hold only what each test creates.
+    DEMO_MANAGEMENT_CASES = True
     # Settings of the procedure that vary by province (PROCEDURE.md "config").
     # Deadlines live in the diagrams; these are the few that are not deadlines.
     REVOKED_REMOVAL_KEEPS_SERVED_TIME = True

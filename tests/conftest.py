@@ -46,7 +46,8 @@ def make_database_url(backend: str, folder: Path) -> tuple[str, callable]:
 
 def build_app(url: str, **extra):
     config = {"TESTING": True, "DATABASE_URL": url, "WTF_CSRF_ENABLED": False,
-              "SCHEDULER_ENABLED": False, "DEMO_PASSWORD": PASSWORD, "SECRET_KEY": "test"}
+              "SCHEDULER_ENABLED": False, "DEMO_PASSWORD": PASSWORD, "SECRET_KEY": "test",
+              "DEMO_MANAGEMENT_CASES": False}
     config.update(extra)
     return create_app(config)
 

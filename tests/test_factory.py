@@ -21,3 +21,33 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
     app = create_app({"TESTING": True})
     assert app.config["DATABASE_URL"].endswith("env.db")
     assert app.config["START_SCHEDULER_IN_WEB"] is False and app.config["SCHEDULER_INTERVAL_SECONDS"] == 30
+
+
+
+def test_demo_listings_run_their_management_period(tmp_path):
+    """`make run` seeds listings whose listing cases carry the inspections and expiry."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Case, RegisterEntry, Timer
+    from app.services.setup import prepare_database
+    from tests.conftest import build_app
+
+    app = build_app(f"sqlite:///{tmp_path / 'demo.db'}", DEMO_MANAGEMENT_CASES=True)
+    try:
+        with app.app_context():
+            assert prepare_database(app, demo=True) is True
+            db.session.commit()
+            entries = db.session.scalars(select(RegisterEntry)).all()
+            assert entries and all(e.listing_case_id for e in entries)
+            for entry in entries:
+                case = db.session.get(Case, entry.listing_case_id)
+                assert case.process_key == "listing" and case.status == "active"
+                ends = db.session.scalars(select(Timer).where(
+                    Timer.case_id == case.id, Timer.element_id == "period_end_timer",
+                    Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))).all()
+                assert len(ends) == 1
+            assert prepare_database(app, demo=True) is False  # a second run adds nothing
+            db.session.remove()
+    finally:
+        app.extensions["database_engine"].dispose()

@@ -12,6 +12,7 @@ from app.clock import now
 from app.domain.identifiers import make_credit_code
 from app.domain.roles import ROLES
 from app.models import Bureau, EntryStatus, RegisterEntry, User, UserRole
+from app.services.listing import start_management_case
 
 DISPLAY = {"clerk": "王受理", "verifier": "李核查", "leader": "张局长", "publisher": "赵信息",
            "officer": "陈承办", "legal": "刘法制", "supervisor": "孙督办", "designer": "周设计",
@@ -26,7 +27,7 @@ def _user(session: Session, username: str, name: str, bureau: Bureau, roles: lis
     return user
 
 
-def seed(session: Session, password: str) -> bool:
+def seed(session: Session, password: str, management_cases: bool = True) -> bool:
     """Create the demo data once; returns False if it is already there."""
     if session.scalar(select(Bureau.id).limit(1)) is not None:
         return False
@@ -67,5 +68,9 @@ def seed(session: Session, password: str) -> bool:
             facts=f"{name}存在严重违法失信行为，依法列入严重失信主体名单。",
             status=EntryStatus.LISTED, published=True, published_at=now())
         session.add(entry)
-    session.flush()
+        session.flush()
+        if management_cases:
+            # Decided before the system existed, like an imported listing: its case
+            # runs the rest of the management period (inspections, eligibility, expiry).
+            start_management_case(session, [entry], origin="import")
     return True

@@ -27,10 +27,11 @@ def migrate(app: Flask) -> None:
 
 def prepare_database(app: Flask, demo: bool = True) -> bool:
     migrate(app)
-    created = False
-    if demo:
-        created = demo_seed.seed(db.session, app.config["DEMO_PASSWORD"])
     if app.config.get("DEPLOY_BUNDLED_WORKFLOWS", True):
         deploy_bundled(db.session, Path(app.config["WORKFLOWS_DIR"]))
+    created = False
+    if demo:  # after the deployment: demo listings run their management period
+        created = demo_seed.seed(db.session, app.config["DEMO_PASSWORD"],
+                                 management_cases=app.config.get("DEMO_MANAGEMENT_CASES", True))
     db.session.flush()
     return created
