@@ -127,7 +127,7 @@ def fill(session, cases: int) -> None:
 def time_requests(app, repeats: int) -> None:
     client = app.test_client()
     county = db.session.scalar(select(Bureau.id).where(Bureau.code == "COUNTY3"))
-    requests = [
+    requests = [  # (user, label, path[, repeats])
         ("supervisor", "board, all pending, page 1", "/supervisor/"),
         ("supervisor", "board, overdue", "/supervisor/?state=overdue"),
         ("supervisor", "board, due within 3 working days", "/supervisor/?state=due_soon"),
@@ -136,24 +136,26 @@ def time_requests(app, repeats: int) -> None:
         ("supervisor", "board, page 400 (deep paging)", "/supervisor/?page=400"),
         ("supervisor", "GET /api/timers?state=overdue", "/api/timers?state=overdue"),
         ("county_supervisor", "board as a county supervisor", "/supervisor/"),
+        ("supervisor", "figures page, last 12 months (not the board)", "/supervisor/figures", 5),
     ]
     tokens = {}
     for username in {r[0] for r in requests}:
         tokens[username] = client.post("/api/token", json={"username": username, "password": PASSWORD}).get_json()["token"]
-    for username, label, path in requests:
+    for username, label, path, *times in requests:
+        n = times[0] if times else repeats
         client.post("/logout")
         assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
         headers = {"Authorization": f"Bearer {tokens[username]}"} if path.startswith("/api/") else {}
-        for _ in range(3):  # warm caches and the connection pool
+        for _ in range(3 if n > 5 else 1):  # warm caches and the connection pool
             response = client.get(path, headers=headers)
             assert response.status_code == 200, (path, response.status_code)
         samples = []
-        for _ in range(repeats):
+        for _ in range(n):
             started = time.perf_counter()
             response = client.get(path, headers=headers)
             samples.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
-        print(f"  {label:<40} median {statistics.median(samples):7.1f} ms   p95 {pct(samples, 0.95):7.1f} ms   (n={repeats})")
+        print(f"  {label:<46} median {statistics.median(samples):7.1f} ms   p95 {pct(samples, 0.95):7.1f} ms   (n={n})")
 
 
 def run(backend: str, url: str, cases: int, repeats: int) -> None:

@@ -10,16 +10,16 @@ inspection is named once, in STEP_PREFIXES (matched as a prefix of the BPMN id).
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from app import calendar as cal
 from app.domain.situations import situation_label
 from app.models import AuditEvent, Bureau, Case, EntryStatus, RegisterEntry, TaskItem
+from app.services.stats_sql import date_month, local_day, local_month
 from app.services.supervision_calendar import WorkdayCounter
 from app.services.supervision_scope import process_names
 
@@ -55,11 +55,6 @@ class Period:
         return result
 
 
-def _month(moment: dt.datetime | dt.date) -> str:
-    day = cal.local_date(moment) if isinstance(moment, dt.datetime) else moment
-    return f"{day:%Y-%m}"
-
-
 def _rate(on_time: int, counted: int) -> float | None:
     return round(on_time / counted, 4) if counted else None
 
@@ -70,57 +65,78 @@ def _truthy(value) -> bool:
 
 # --- on-time rates and durations ---------------------------------------------
 
+def weighted_median(pairs: list[tuple[int, int]]) -> float | None:
+    """statistics.median of values given as (value, how many times)."""
+    total = sum(n for _v, n in pairs)
+    if not total:
+        return None
+    ordered = sorted(pairs)
+
+    def nth(k: int) -> int:
+        for value, n in ordered:
+            if k < n:
+                return value
+            k -= n
+        raise AssertionError("unreachable")
+    middle = total // 2
+    return nth(middle) if total % 2 else (nth(middle - 1) + nth(middle)) / 2
+
+
+def _tally(rows, key, init) -> dict:
+    """Sum finished / with_due / on_time / late_open per key."""
+    table: dict = {}
+    for row in rows:
+        entry = table.setdefault(key(row), {**init(row), "finished": 0, "with_due": 0, "on_time": 0, "late_open": 0})
+        for field in ("finished", "with_due", "on_time", "late_open"):
+            entry[field] += int(getattr(row, field, 0) or 0)
+    return table
+
+
 def on_time(session: Session, bureau_ids: set[int], period: Period, at: dt.datetime,
             overrides: cal.Overrides) -> tuple[list[dict], list[dict]]:
     """Per step and per bureau: tasks finished in the period, how many by their due
-    time, tasks still open past it (they count as late), median working days taken."""
-    finished = session.execute(
-        select(Case.process_key, TaskItem.step, TaskItem.name, TaskItem.bureau_id, TaskItem.created_at,
-               TaskItem.completed_at, TaskItem.due_at)
-        .join(Case, Case.id == TaskItem.case_id)
-        .where(TaskItem.bureau_id.in_(bureau_ids), TaskItem.outcome == "completed",
-               TaskItem.completed_at >= period.start_utc, TaskItem.completed_at <= period.end_utc)).all()
-    late_open = session.execute(
-        select(Case.process_key, TaskItem.step, TaskItem.name, TaskItem.bureau_id, func.count())
-        .join(Case, Case.id == TaskItem.case_id)
-        .where(TaskItem.bureau_id.in_(bureau_ids), TaskItem.completed_at.is_(None), TaskItem.due_at < at)
-        .group_by(Case.process_key, TaskItem.step, TaskItem.name, TaskItem.bureau_id)).all()
-    first = min([cal.local_date(r.created_at) for r in finished], default=period.since)
-    counter = WorkdayCounter(min(first, period.since), max(period.until, cal.local_date(at)), overrides)
-    steps: dict[tuple[str, str], dict] = {}
-    bureaus: dict[int, dict] = {}
+    time, tasks still open past it (they count as late), median working days taken.
 
-    def bucket(table: dict, key, **init) -> dict:
-        return table.setdefault(key, {**init, "finished": 0, "with_due": 0, "on_time": 0, "late_open": 0,
-                                      "days": []})
-    for r in finished:
-        for row in (bucket(steps, (r.process_key, r.step), process=r.process_key, step=r.step, name=r.name),
-                    bucket(bureaus, r.bureau_id, bureau_id=r.bureau_id)):
-            row["finished"] += 1
-            if r.due_at is not None:
-                row["with_due"] += 1
-                row["on_time"] += r.completed_at <= r.due_at
-        steps[(r.process_key, r.step)]["days"].append(
-            counter.between(cal.local_date(r.created_at), cal.local_date(r.completed_at)))
-    for process, step, name, bureau_id, count in late_open:
-        bucket(steps, (process, step), process=process, step=step, name=name)["late_open"] += count
-        bucket(bureaus, bureau_id, bureau_id=bureau_id)["late_open"] += count
+    Counted in SQL; the median works on (start day, end day) pairs, few per step."""
+    in_period = (TaskItem.bureau_id.in_(bureau_ids), TaskItem.outcome == "completed",
+                 TaskItem.completed_at.between(period.start_utc, period.end_utc))
+    counts = (func.count().label("finished"),
+              func.sum(case((TaskItem.due_at.is_not(None), 1), else_=0)).label("with_due"),
+              func.sum(case((TaskItem.completed_at <= TaskItem.due_at, 1), else_=0)).label("on_time"))
+    late = (TaskItem.bureau_id.in_(bureau_ids), TaskItem.completed_at.is_(None), TaskItem.due_at < at)
+    started, ended = local_day(TaskItem.created_at), local_day(TaskItem.completed_at)
+    by_days = session.execute(
+        select(Case.process_key, TaskItem.step, func.max(TaskItem.name).label("name"), started, ended, *counts)
+        .join(Case, Case.id == TaskItem.case_id).where(*in_period)
+        .group_by(Case.process_key, TaskItem.step, started, ended)).all()
+    late_steps = session.execute(
+        select(Case.process_key, TaskItem.step, func.max(TaskItem.name).label("name"),
+               func.count().label("late_open"))
+        .join(Case, Case.id == TaskItem.case_id).where(*late).group_by(Case.process_key, TaskItem.step)).all()
+    steps = _tally([*by_days, *late_steps], key=lambda r: (r.process_key, r.step),
+                   init=lambda r: {"process": r.process_key, "step": r.step, "name": r.name})
+    days: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    if by_days:
+        first = min(dt.date.fromisoformat(r[3]) for r in by_days)
+        counter = WorkdayCounter(min(first, period.since), max(period.until, cal.local_date(at)), overrides)
+        for r in by_days:
+            taken = counter.between(dt.date.fromisoformat(r[3]), dt.date.fromisoformat(r[4]))
+            days.setdefault((r.process_key, r.step), []).append((taken, r.finished))
+    bureau_rows = [*session.execute(select(TaskItem.bureau_id, *counts).where(*in_period)
+                                    .group_by(TaskItem.bureau_id)),
+                   *session.execute(select(TaskItem.bureau_id, func.count().label("late_open")).where(*late)
+                                    .group_by(TaskItem.bureau_id))]
+    bureaus = _tally(bureau_rows, key=lambda r: r.bureau_id, init=lambda r: {"bureau_id": r.bureau_id})
     names = process_names(session)
     bureau_names = dict(session.execute(select(Bureau.id, Bureau.name).where(Bureau.id.in_(bureaus))).all()) \
         if bureaus else {}
-    by_step = []
-    for row in sorted(steps.values(), key=lambda r: (r["process"], r["step"])):
-        days = row.pop("days")
-        row.update(process_name=names.get(row["process"], row["process"]),
-                   rate=_rate(row["on_time"], row["with_due"] + row["late_open"]),
-                   median_working_days=statistics.median(days) if days else None)
-        by_step.append(row)
-    by_bureau = []
-    for row in sorted(bureaus.values(), key=lambda r: r["bureau_id"]):
-        row.pop("days")
-        row.update(bureau=bureau_names.get(row["bureau_id"], ""),
-                   rate=_rate(row["on_time"], row["with_due"] + row["late_open"]))
-        by_bureau.append(row)
+    by_step = [{**row, "process_name": names.get(row["process"], row["process"]),
+                "rate": _rate(row["on_time"], row["with_due"] + row["late_open"]),
+                "median_working_days": weighted_median(days.get(key, []))}
+               for key, row in sorted(steps.items())]
+    by_bureau = [{**row, "bureau": bureau_names.get(row["bureau_id"], ""),
+                  "rate": _rate(row["on_time"], row["with_due"] + row["late_open"])}
+                 for _key, row in sorted(bureaus.items())]
     return by_step, by_bureau
 
 
@@ -132,23 +148,21 @@ def repair_by_month(session: Session, bureau_ids: set[int], period: Period) -> l
                   "granted": 0, "lapsed": 0} for m in period.months()}
     repair = (Case.process_key == REPAIR, Case.bureau_id.in_(bureau_ids))
 
-    def add(field: str, moments) -> None:
-        for moment in moments:
-            row = months.get(_month(moment))
-            if row is not None:
-                row[field] += 1
-    add("received", session.scalars(select(Case.created_at).where(
-        *repair, Case.created_at.between(period.start_utc, period.end_utc))))
-    add("supplement", session.scalars(select(TaskItem.created_at).join(Case, Case.id == TaskItem.case_id).where(
-        *repair, TaskItem.step.startswith(STEP_PREFIXES["supplement"]),
-        TaskItem.created_at.between(period.start_utc, period.end_utc))))
-    for status, ended_at in session.execute(select(Case.status, Case.ended_at).where(
-            *repair, Case.status.in_(REPAIR_OUTCOMES), Case.ended_at.between(period.start_utc, period.end_utc))):
-        add(status, [ended_at])
+    def add(field: str, column, stmt) -> None:
+        month = local_month(column)
+        for month_value, count in session.execute(
+                stmt.add_columns(month, func.count()).where(column.between(period.start_utc, period.end_utc))
+                .group_by(month)):
+            if month_value in months:
+                months[month_value][field] += count
+    add("received", Case.created_at, select().select_from(Case).where(*repair))
+    add("supplement", TaskItem.created_at, select().select_from(TaskItem).join(Case, Case.id == TaskItem.case_id)
+        .where(*repair, TaskItem.step.startswith(STEP_PREFIXES["supplement"])))
+    for outcome in REPAIR_OUTCOMES:
+        add(outcome, Case.ended_at, select().select_from(Case).where(*repair, Case.status == outcome))
     # A grant ends the case only after the follow-up: count the removal itself.
-    add("granted", session.scalars(select(AuditEvent.at).join(Case, Case.id == AuditEvent.case_id).where(
-        *repair, AuditEvent.action == "register_removed_early",
-        AuditEvent.at.between(period.start_utc, period.end_utc))))
+    add("granted", AuditEvent.at, select().select_from(AuditEvent).join(Case, Case.id == AuditEvent.case_id)
+        .where(*repair, AuditEvent.action == "register_removed_early"))
     return list(months.values())
 
 
@@ -169,14 +183,16 @@ def listings(session: Session, bureau_ids: set[int], period: Period) -> dict:
         select(RegisterEntry.sector, func.count()).where(*ever_listed)
         .group_by(RegisterEntry.sector).order_by(func.count().desc(), RegisterEntry.sector))]
     months = {m: {"month": m, "listed": 0, "expired": 0, "removed_early": 0} for m in period.months()}
-    for listed_on, removed_on, status in session.execute(
-            select(RegisterEntry.listed_on, RegisterEntry.removed_on, RegisterEntry.status).where(
-                in_scope, RegisterEntry.listed_on.is_not(None))):
-        status = str(getattr(status, "value", status))
-        if status in LISTED_STATUSES and period.since <= listed_on <= period.until:
-            months[_month(listed_on)]["listed"] += 1
-        if removed_on and status in ("expired", "removed_early") and period.since <= removed_on <= period.until:
-            months[_month(removed_on)][status] += 1
+    flows = [("listed", RegisterEntry.listed_on, LISTED_STATUSES),
+             ("expired", RegisterEntry.removed_on, ("expired",)),
+             ("removed_early", RegisterEntry.removed_on, ("removed_early",))]
+    for field, column, statuses_in in flows:
+        month = date_month(column)
+        for month_value, count in session.execute(
+                select(month, func.count()).where(in_scope, RegisterEntry.status.in_(statuses_in),
+                                                  column.between(period.since, period.until)).group_by(month)):
+            if month_value in months:
+                months[month_value][field] += count
     return {"status": [{"status": s, "label": STATUS_LABELS.get(s, s), "count": c} for s, c in statuses.items()],
             "by_situation": by_situation, "by_sector": by_sector, "by_month": list(months.values())}
 
@@ -202,13 +218,15 @@ def follow_ups(session: Session, bureau_ids: set[int], period: Period, at: dt.da
 def inspections(session: Session, bureau_ids: set[int], period: Period, at: dt.datetime) -> dict:
     """Inspections of listed subjects that fell due in the period (up to now): done, on time."""
     end = min(period.end_utc, at)
-    rows = session.execute(select(TaskItem.completed_at, TaskItem.due_at, TaskItem.outcome).where(
-        TaskItem.bureau_id.in_(bureau_ids), TaskItem.step.startswith(STEP_PREFIXES["inspection"]),
-        TaskItem.due_at.between(period.start_utc, end))).all()
-    done = [r for r in rows if r.outcome == "completed"]
-    return {"due": len(rows), "done": len(done),
-            "done_on_time": sum(1 for r in done if r.completed_at <= r.due_at),
-            "overdue_open": sum(1 for r in rows if r.completed_at is None and r.due_at < at)}
+    done = TaskItem.outcome == "completed"
+    due, finished, timely, overdue = session.execute(select(
+        func.count(), func.sum(case((done, 1), else_=0)),
+        func.sum(case((and_(done, TaskItem.completed_at <= TaskItem.due_at), 1), else_=0)),
+        func.sum(case((and_(TaskItem.completed_at.is_(None), TaskItem.due_at < at), 1), else_=0)),
+    ).where(TaskItem.bureau_id.in_(bureau_ids), TaskItem.step.startswith(STEP_PREFIXES["inspection"]),
+            TaskItem.due_at.between(period.start_utc, end))).one()
+    return {"due": due or 0, "done": int(finished or 0), "done_on_time": int(timely or 0),
+            "overdue_open": int(overdue or 0)}
 
 
 def figures(session: Session, bureau_ids: set[int], period: Period, at: dt.datetime,

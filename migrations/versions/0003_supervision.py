@@ -27,7 +27,7 @@ INDEXES = [
      ["completed_at", "bureau_id", "due_at", "warn_at", "step", "claimed_by_id", "case_id"]),
     ("ix_timer_board", "timer", ["fired_at", "cancelled_at", "step", "due_at", "id", "bureau_id"]),
     ("ix_timer_fired", "timer", ["fired_at"]),
-    ("ix_case_process_created", "case_instance", ["process_key", "created_at"]),
+    ("ix_case_process_created", "case_instance", ["process_key", "created_at", "bureau_id"]),
     ("ix_audit_event_case_action", "audit_event", ["case_id", "action"]),
 ]
 # Partial indexes in the board's page order (due time, id): PostgreSQL cannot order by

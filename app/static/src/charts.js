@@ -20,8 +20,10 @@ function bars(text, categories, series, { yName = "", percent = false, rotate = 
   return {
     color: COLORS, title: title(text), tooltip: { trigger: "axis" },
     legend: { top: 24, show: series.length > 1 },
-    grid: { left: 48, right: 48, top: series.length > 1 ? 60 : 40, bottom: rotate ? 80 : 40 },
-    xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate } },
+    grid: { left: 48, right: 48, top: series.length > 1 ? 60 : 40,
+      bottom: rotate || categories.length > 5 ? 90 : 40 },
+    xAxis: { type: "category", data: categories,
+      axisLabel: { interval: 0, rotate: rotate || (categories.length > 5 ? 30 : 0), formatter: (v) => short(v, 10) } },
     yAxis: series.some((s) => s.yAxisIndex) ? [
       { type: "value", name: yName, max: percent ? 100 : null },
       { type: "value", name: "工作日" },
@@ -30,10 +32,15 @@ function bars(text, categories, series, { yName = "", percent = false, rotate = 
   };
 }
 
+const short = (text, n = 12) => (text.length > n ? `${text.slice(0, n)}…` : text);
+
 function pie(text, items) {
   return {
     color: COLORS, title: title(text), tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
-    series: [{ type: "pie", radius: ["35%", "65%"], top: 30, data: items, label: { formatter: "{b}\n{c}" } }],
+    series: [{
+      type: "pie", radius: ["35%", "62%"], top: 30, data: items.filter((i) => i.value > 0),
+      label: { formatter: (p) => `${short(p.name)}\n${p.value}` },
+    }],
   };
 }
 
@@ -43,7 +50,7 @@ const BUILDERS = {
     return [rows.length, bars("各环节按期率与用时中位数", rows.map((r) => r.name), [
       { name: "按期率（%）", type: "bar", data: rows.map((r) => pct(r.rate)) },
       { name: "用时中位数（工作日）", type: "line", yAxisIndex: 1, data: rows.map((r) => r.median_working_days) },
-    ], { yName: "%", percent: true, rotate: rows.length > 6 ? 30 : 0 })];
+    ], { yName: "%", percent: true })];
   },
   on_time_by_bureau(f) {
     const rows = f.on_time_by_bureau;
@@ -65,7 +72,7 @@ const BUILDERS = {
   listings_by_sector(f) {
     const rows = f.listings.by_sector;
     return [rows.length, bars("所属行业", rows.map((r) => r.sector),
-      [{ name: "主体数", type: "bar", data: rows.map((r) => r.count) }], { yName: "个", rotate: rows.length > 6 ? 30 : 0 })];
+      [{ name: "主体数", type: "bar", data: rows.map((r) => r.count) }], { yName: "个" })];
   },
   listing_status(f) {
     const rows = f.listings.status;
@@ -76,7 +83,7 @@ const BUILDERS = {
     const keys = [["listed", "列入"], ["expired", "期满移出"], ["removed_early", "提前移出"]];
     const total = rows.reduce((n, r) => n + r.listed + r.expired + r.removed_early, 0);
     return [total, bars("名单变动（按月）", rows.map((r) => r.month),
-      keys.map(([k, name]) => ({ name, type: "line", smooth: true, data: rows.map((r) => r[k]) })), { yName: "个" })];
+      keys.map(([k, name]) => ({ name, type: "bar", data: rows.map((r) => r[k]) })), { yName: "个" })];
   },
   follow_ups(f) {
     const r = f.follow_ups;

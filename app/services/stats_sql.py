@@ -1,0 +1,62 @@
+"""SQL expressions the figures group by: the Asia/Shanghai day and month of a stored
+UTC timestamp, and the month of a date, for SQLite and PostgreSQL.
+
+Timestamps are stored as naive UTC; Shanghai is UTC+8 all year (no daylight saving
+since 1991), so the local day is the UTC timestamp plus eight hours.
+"""
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class local_day(FunctionElement):
+    """'YYYY-MM-DD' of a UTC timestamp column, in Shanghai."""
+    type = String()
+    inherit_cache = True
+    name = "local_day"
+
+
+class local_month(FunctionElement):
+    """'YYYY-MM' of a UTC timestamp column, in Shanghai."""
+    type = String()
+    inherit_cache = True
+    name = "local_month"
+
+
+class date_month(FunctionElement):
+    """'YYYY-MM' of a date column."""
+    type = String()
+    inherit_cache = True
+    name = "date_month"
+
+
+@compiles(local_day, "sqlite")
+def _local_day_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(local_day, "postgresql")
+def _local_day_pg(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)} + interval '8 hours', 'YYYY-MM-DD')"
+
+
+@compiles(local_month, "sqlite")
+def _local_month_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(local_month, "postgresql")
+def _local_month_pg(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)} + interval '8 hours', 'YYYY-MM')"
+
+
+@compiles(date_month, "sqlite")
+def _date_month_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(date_month, "postgresql")
+def _date_month_pg(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
