@@ -58,12 +58,8 @@ def require_supervisor(user: User) -> None:
         raise NotPermitted("只有督办人员可以进行督办操作")
 
 
-def may_act_in(user: User, bureau_id: int) -> bool:
-    """Reassigning and retrying are acts inside a case: own bureau only."""
-    return SUPERVISOR in user.roles and user.bureau_id == bureau_id
-
-
 def require_act_in(user: User, bureau_id: int, action: str) -> None:
+    """Reassigning is an act inside a case: own bureau only."""
     require_supervisor(user)
     if user.bureau_id != bureau_id:
         raise NotPermitted(f"上级机关只能督促和备注，不能{action}下级机关案件中的任务")
@@ -132,12 +128,16 @@ def remind_task(session: Session, actor: User, task_id: int, *, target: str = "a
     return note
 
 
-def reassign_candidates(session: Session, item: TaskItem) -> list[User]:
-    """Active users of the task's bureau holding its role, other than the current assignee."""
-    stmt = (select(User).join(UserRole, UserRole.user_id == User.id)
-            .where(User.bureau_id == item.bureau_id, User.active.is_(True), UserRole.role == item.role)
-            .order_by(User.username))
-    return [u for u in session.scalars(stmt).unique() if u.id != item.claimed_by_id]
+def reassign_candidates(session: Session, bureau_id: int, roles: set[str]) -> dict[str, list[User]]:
+    """Role -> the active users of a bureau holding it: whom its tasks may go to."""
+    choices: dict[str, list[User]] = {}
+    if roles:
+        for role, user in session.execute(
+                select(UserRole.role, User).join(User, User.id == UserRole.user_id)
+                .where(User.bureau_id == bureau_id, User.active.is_(True), UserRole.role.in_(roles))
+                .order_by(User.username)).unique():
+            choices.setdefault(role, []).append(user)
+    return choices
 
 
 def reassign_task(session: Session, actor: User, task_id: int, to_user_id: int | None,

@@ -107,10 +107,6 @@ class BoardRow:
     working_days: int | None = None  # overdue by (>0), due today (0), left (<0)
 
     @property
-    def overdue_working_days(self) -> int | None:
-        return self.working_days
-
-    @property
     def days_left(self) -> int | None:
         return -self.working_days if self.working_days is not None and self.working_days <= 0 else None
 

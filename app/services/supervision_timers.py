@@ -34,12 +34,25 @@ class TimerRow:
 
     @property
     def late_by(self) -> dt.timedelta | None:
-        """How long after its due time the timer fired (or, pending, how long it is past due)."""
+        """How long after its due time the timer fired, or, still pending, how long it
+        is past due; None when it is not late (or was cancelled)."""
         t = self.timer
-        end = t.fired_at or (None if t.cancelled_at else now())
-        if end is None or end <= t.due_at:
-            return None if t.fired_at is None else dt.timedelta(0)
-        return end - t.due_at
+        end = t.fired_at or (now() if t.cancelled_at is None else None)
+        return end - t.due_at if end is not None and end > t.due_at else None
+
+    @property
+    def late_text(self) -> str:
+        """The lateness in words ("", "12 分钟", "3 小时 5 分钟", "2 天 4 小时")."""
+        late = self.late_by
+        if late is None or late < dt.timedelta(minutes=1):
+            return ""
+        minutes = int(late.total_seconds() // 60)
+        days, hours, minutes = minutes // 1440, minutes % 1440 // 60, minutes % 60
+        if days:
+            return f"{days} 天" + (f" {hours} 小时" if hours else "")
+        if hours:
+            return f"{hours} 小时" + (f" {minutes} 分钟" if minutes else "")
+        return f"{minutes} 分钟"
 
 
 def _condition(state: str):

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from flask import flash, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-
 from app.clock import now
 from app.extensions import db
-from app.models import User, UserRole
 from app.services import supervision
 from app.services.holidays import load_overrides
 from app.services.supervision_board import STATES, BoardFilter, load_board
@@ -22,21 +19,8 @@ from app.web.supervisor.blueprint import bp, run_action, visible
 
 add_nav("督办看板", "supervisor.show_board", "supervisor")
 add_nav("统计分析", "supervisor.show_figures", "supervisor")
+add_nav("计时器诊断", "supervisor.list_timers", "supervisor", "admin")
 ACTION_LABELS.setdefault("timer_retry", "重试计时器")
-
-
-def _reassign_choices(rows) -> dict[str, list[User]]:
-    """Role -> the active users of the supervisor's own bureau holding it (one query)."""
-    roles = {r.role for r in rows if r.source == "task" and r.bureau_id == current_user.bureau_id}
-    if not roles:
-        return {}
-    choices: dict[str, list[User]] = {}
-    for role, user in db.session.execute(
-            select(UserRole.role, User).join(User, User.id == UserRole.user_id)
-            .where(User.bureau_id == current_user.bureau_id, User.active.is_(True), UserRole.role.in_(roles))
-            .order_by(User.username)).unique():
-        choices.setdefault(role, []).append(user)
-    return choices
 
 
 @bp.route("/")
@@ -51,7 +35,9 @@ def show_board():
         "supervisor/board.html", page=page, f=board_filter, states=STATES, unclaimed=UNCLAIMED,
         bureaus=bureau_tree(db.session, ids), processes=process_names(db.session),
         steps=step_choices(db.session), officers=officer_choices(db.session, ids),
-        reassign_to=_reassign_choices(page.rows),
+        # reassignment only inside the supervisor's own bureau
+        reassign_to=supervision.reassign_candidates(db.session, current_user.bureau_id, {
+            r.role for r in page.rows if r.source == "task" and r.bureau_id == current_user.bureau_id}),
         latest=supervision.latest_supervision(db.session, {r.case_id for r in page.rows}))
 
 
