@@ -25,6 +25,8 @@ DEFAULT_WITHIN = 3  # "due soon": within this many working days
 MAX_WITHIN = 30
 PER_PAGE = 50
 MAX_PER_PAGE = 200
+FIELD_LABELS = {"state": "状态", "within": "即将到期天数", "bureau": "机关", "page": "页码", "per_page": "每页条数",
+                "officer": "办理人"}
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import flash, render_template, request
 from flask_login import current_user
+
 from app.clock import now
 from app.extensions import db
 from app.services import supervision
 from app.services.holidays import load_overrides
-from app.services.supervision_board import STATES, BoardFilter, load_board
+from app.services.supervision_board import FIELD_LABELS, STATES, BoardFilter, load_board
 from app.services.supervision_query import UNCLAIMED
 from app.services.supervision_scope import bureau_tree, officer_choices, process_names, step_choices
 from app.web.auth.routes import role_required
@@ -28,7 +29,7 @@ ACTION_LABELS.setdefault("timer_retry", "重试计时器")
 def show_board():
     board_filter, errors = BoardFilter.from_args(request.args)
     if errors:
-        flash("筛选条件有误，已忽略：" + "；".join(f"{k} {v}" for k, v in errors.items()), "error")
+        flash("筛选条件有误，已忽略：" + "；".join(f"{FIELD_LABELS.get(k, k)}{v}" for k, v in errors.items()), "error")
     ids = visible()
     page = load_board(db.session, ids, board_filter, now(), load_overrides(db.session))
     return render_template(
