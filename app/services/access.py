@@ -8,16 +8,20 @@ from app.models import Bureau, Case, User
 
 
 def visible_bureau_ids(session: Session, user: User) -> set[int]:
+    return bureau_and_below(session, user.bureau_id)
+
+
+def bureau_and_below(session: Session, bureau_id: int) -> set[int]:
     parents = dict(session.execute(select(Bureau.id, Bureau.parent_id)).all())
-    visible = {user.bureau_id}
+    found = {bureau_id}
     changed = True
     while changed:
         changed = False
-        for bureau_id, parent_id in parents.items():
-            if parent_id in visible and bureau_id not in visible:
-                visible.add(bureau_id)
+        for child_id, parent_id in parents.items():
+            if parent_id in found and child_id not in found:
+                found.add(child_id)
                 changed = True
-    return visible
+    return found
 
 
 def can_see_case(session: Session, user: User, case: Case) -> bool:

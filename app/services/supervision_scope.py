@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Bureau, ProcessVersion, User, UserRole
+from app.services.access import bureau_and_below
 
 NOT_OFFICER_ROLES = ("supervisor", "designer", "admin")
 
@@ -29,16 +30,7 @@ def bureau_tree(session: Session, visible: set[int]) -> list[tuple[Bureau, int]]
 
 def subtree_ids(session: Session, bureau_id: int, within: set[int]) -> set[int]:
     """bureau_id and every bureau below it, limited to `within` (what the user sees)."""
-    parents = dict(session.execute(select(Bureau.id, Bureau.parent_id)).all())
-    found = {bureau_id}
-    changed = True
-    while changed:
-        changed = False
-        for child, parent in parents.items():
-            if parent in found and child not in found:
-                found.add(child)
-                changed = True
-    return found & within
+    return bureau_and_below(session, bureau_id) & within
 
 
 def process_names(session: Session) -> dict[str, str]:

@@ -13,6 +13,8 @@ POST /api/timers/<id>/retry   -> {"outcome": "fired|failed|queued", "message"}
 """
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import g, jsonify, request
 from sqlalchemy import select
 
@@ -50,13 +52,22 @@ def board_row_json(row: BoardRow, usernames: dict[int, str]) -> dict:
             "failed": row.failed}
 
 
+def supervisor_required(view):
+    """After token_required: 403 for users who are not supervisors."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            supervision.require_supervisor(g.api_user)
+        except supervision.SupervisionError as exc:
+            return _refused(exc)
+        return view(*args, **kwargs)
+    return wrapped
+
+
 @bp.route("/timers")
 @token_required
+@supervisor_required
 def list_board_timers():
-    try:
-        supervision.require_supervisor(g.api_user)
-    except supervision.SupervisionError as exc:
-        return _refused(exc)
     board_filter, errors = BoardFilter.from_args(request.args)
     if errors:
         return json_error(422, errors=errors)
@@ -71,11 +82,8 @@ def list_board_timers():
 
 @bp.route("/stats")
 @token_required
+@supervisor_required
 def show_stats():
-    try:
-        supervision.require_supervisor(g.api_user)
-    except supervision.SupervisionError as exc:
-        return _refused(exc)
     at = now()
     period, errors = parse_period(request.args, cal.local_date(at))
     if errors:
