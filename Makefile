@@ -33,6 +33,7 @@ test: install npm e2e-deps
 
 bench: install
 	$(BIN)/python bench/engine_step.py
+	$(BIN)/python bench/board.py
 
 clean:
 	rm -rf $(VENV) node_modules app/static/dist instance/*.db

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
@@ -19,6 +19,7 @@ from app.models.process import ProcessVersion
 
 class Case(Base):
     __tablename__ = "case_instance"
+    __table_args__ = (Index("ix_case_process_created", "process_key", "created_at", "bureau_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     process_key: Mapped[str] = mapped_column(String(64), index=True)
@@ -49,6 +50,11 @@ class TaskItem(Base):
     __table_args__ = (
         Index("ix_task_open_bureau_role", "bureau_id", "role", "completed_at"),
         Index("ix_task_open_due", "completed_at", "due_at"),
+        # The supervisor's board (migration 0003): counts, and pages in due order.
+        Index("ix_task_board_count", "completed_at", "bureau_id", "due_at", "warn_at", "step",
+              "claimed_by_id", "case_id"),
+        Index("ix_task_board_due", "due_at", "id", "bureau_id",
+              postgresql_where=text("completed_at IS NULL"), sqlite_where=text("completed_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id", ondelete="CASCADE"), index=True)
@@ -81,7 +87,17 @@ class TaskItem(Base):
 class Timer(Base):
     """One row per timer event the engine is waiting on (and, once fired, when)."""
     __tablename__ = "timer"
-    __table_args__ = (Index("ix_timer_pending_due", "fired_at", "due_at"),)
+    __table_args__ = (
+        Index("ix_timer_pending_due", "fired_at", "due_at"),
+        # The supervisor's board and timer list (migration 0003).
+        Index("ix_timer_board", "fired_at", "cancelled_at", "step", "due_at", "id", "bureau_id"),
+        Index("ix_timer_fired", "fired_at"),
+        Index("ix_timer_board_wait", "due_at", "id", "bureau_id",
+              postgresql_where=text("fired_at IS NULL AND cancelled_at IS NULL AND step IS NULL"),
+              sqlite_where=text("fired_at IS NULL AND cancelled_at IS NULL AND step IS NULL")),
+        Index("ix_timer_failed", "failed_at",
+              postgresql_where=text("failed_at IS NOT NULL"), sqlite_where=text("failed_at IS NOT NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id", ondelete="CASCADE"), index=True)
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureau.id"), index=True)
@@ -108,6 +124,7 @@ class Timer(Base):
 class AuditEvent(Base):
     """Append-only history: who did what, when, to which case and step."""
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_case_action", "case_id", "action"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("case_instance.id", ondelete="CASCADE"), index=True)
     at: Mapped[dt.datetime] = mapped_column(default=now, index=True)

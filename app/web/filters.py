@@ -9,6 +9,8 @@ from app import calendar as cal
 from app.clock import now
 from app.domain.roles import role_label
 from app.domain.situations import situation_label
+from app.extensions import db
+from app.services.holidays import cached_overrides
 
 STATUS_LABELS = {"active": "办理中", "granted": "准予提前移出", "refused": "不予提前移出",
                  "rejected": "不予受理", "lapsed": "申请失效", "completed": "已办结",
@@ -32,6 +34,11 @@ def local_date(value: dt.datetime | None) -> str:
     return local_time(value, "%Y-%m-%d")
 
 
+def _overrides() -> cal.Overrides:
+    """The admins' holiday table, as the board and the deadlines see it."""
+    return cached_overrides(db.session)
+
+
 def due_state(due_at: dt.datetime | None) -> str:
     """overdue | due_soon | ok | none — for the badge beside a due date."""
     if due_at is None:
@@ -39,7 +46,7 @@ def due_state(due_at: dt.datetime | None) -> str:
     current = now()
     if due_at < current:
         return "overdue"
-    days_left = cal.working_days_between(cal.local_date(current), cal.local_date(due_at))
+    days_left = cal.working_days_between(cal.local_date(current), cal.local_date(due_at), _overrides())
     return "due_soon" if days_left <= 1 else "ok"
 
 
@@ -47,7 +54,7 @@ def days_left_text(due_at: dt.datetime | None) -> str:
     if due_at is None:
         return ""
     today = cal.local_date(now())
-    days = cal.working_days_between(today, cal.local_date(due_at))
+    days = cal.working_days_between(today, cal.local_date(due_at), _overrides())
     if due_at < now():
         return f"已逾期 {max(-days, 0) or 1} 个工作日" if days <= 0 else "已逾期"
     if days == 0:
