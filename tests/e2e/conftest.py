@@ -3,18 +3,13 @@ driven by Playwright through Debian's chromium.  Skipped when chromium is absent
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from app import create_app
-from app.extensions import db
-from app.services.setup import prepare_database
+from tests.e2e.site import PASSWORD, serve_fresh_site
 
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "test-pass"
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts"))
 
 
@@ -28,20 +23,8 @@ def pytest_collection_modifyitems(items):
 def live_server(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    folder = tmp_path_factory.mktemp("e2e")
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}", "DEMO_PASSWORD": PASSWORD,
-                      "SECRET_KEY": "e2e", "SCHEDULER_ENABLED": False, "TESTING": False})
-    with app.app_context():
-        prepare_database(app, demo=True)
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
-    server.shutdown()
-    thread.join(timeout=5)
-    app.extensions["database_engine"].dispose()
+    with serve_fresh_site(tmp_path_factory.mktemp("e2e"), "e2e") as (url, app):
+        yield {"url": url, "app": app}
 
 
 @pytest.fixture(scope="session")

@@ -8,18 +8,13 @@ bundle (npm run build)."""
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from app import create_app
-from app.extensions import db
-from app.services.setup import prepare_database
+from tests.e2e.site import PASSWORD, serve_fresh_site
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "test-pass"
 TIMER = "acceptance_review_deadline"
 
 pytestmark = [
@@ -31,20 +26,8 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("designer-e2e")
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'designer.db'}", "DEMO_PASSWORD": PASSWORD,
-                      "SECRET_KEY": "designer-e2e", "SCHEDULER_ENABLED": False, "TESTING": False})
-    with app.app_context():
-        prepare_database(app, demo=True)
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    app.extensions["database_engine"].dispose()
+    with serve_fresh_site(tmp_path_factory.mktemp("designer-e2e"), "designer-e2e") as (url, _app):
+        yield url
 
 
 @pytest.fixture()
