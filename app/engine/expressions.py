@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
@@ -35,6 +36,26 @@ _UNARY: dict[type, Callable[[Any], Any]] = {
     ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos,
 }
 _MAX_LENGTH = 2000
+
+
+_SYNTAX = [  # Python's parser messages, as a designer would want to read them
+    (re.compile(r"'(.)' was never closed"), "括号“{0}”没有闭合"),
+    (re.compile(r"unmatched '(.)'"), "多余的“{0}”"),
+    (re.compile(r"closing parenthesis '(.)' does not match opening parenthesis '(.)'"), "括号“{1}”与“{0}”不匹配"),
+    (re.compile(r"unterminated (triple-quoted )?string literal"), "字符串缺少结尾的引号"),
+    (re.compile(r"invalid syntax\. Perhaps you forgot a comma\?"), "语法无效，可能缺少逗号"),
+    (re.compile(r"invalid syntax"), "语法无效"),
+    (re.compile(r"invalid decimal literal"), "数字写法有误"),
+    (re.compile(r"(unexpected EOF|expected an indented block|unexpected indent)"), "表达式不完整或缩进有误"),
+]
+
+
+def _syntax_message(message: str) -> str:
+    for pattern, chinese in _SYNTAX:
+        match = pattern.search(message or "")
+        if match:
+            return chinese.format(*match.groups())
+    return message
 
 
 def _check_name(name: str, node: ast.AST) -> None:
@@ -129,7 +150,7 @@ def _parse_expression_cached(source: str, function_names: frozenset[str]) -> ast
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"语法错误：{exc.msg}") from None
+        raise ExpressionError(f"语法错误：{_syntax_message(exc.msg)}") from None
     check_expression(tree, functions)
     return tree
 
@@ -148,7 +169,7 @@ def _parse_script_cached(source: str, function_names: frozenset[str]) -> tuple[a
     try:
         module = ast.parse(str(source), mode="exec")
     except SyntaxError as exc:
-        raise ExpressionError(f"语法错误（第 {exc.lineno} 行）：{exc.msg}") from None
+        raise ExpressionError(f"语法错误（第 {exc.lineno} 行）：{_syntax_message(exc.msg)}") from None
     for stmt in module.body:
         if isinstance(stmt, ast.Assign):
             if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):

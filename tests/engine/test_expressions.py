@@ -86,3 +86,14 @@ def test_clean_diagram_deploys(session):
     assert version.errors == []
     engine.publish(session, version, None, allow_self_approval=True)
     assert version.state == "published"
+
+
+@pytest.mark.parametrize("source, message", [
+    ("working_days(", "括号“(”没有闭合"),
+    ("'abc", "字符串缺少结尾的引号"),
+    ("x)", "多余的“)”"),
+])
+def test_syntax_errors_read_in_chinese(source, message):
+    with pytest.raises(expressions.ExpressionError) as raised:
+        expressions.parse_expression(source, FUNCS)
+    assert message in raised.value.args[0]
