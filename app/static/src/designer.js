@@ -10,6 +10,7 @@ import {
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import { changeCount, computeChanges } from './lib/changes.js';
+import hideUnusedGroups from './lib/hide_unused.js';
 import {
   boundsOf, centerOn, elementLabel, escapeHtml, moddleExtensions, translateModule,
 } from './lib/modules.js';
@@ -48,7 +49,7 @@ class Editor {
       container: root.querySelector('#canvas'),
       propertiesPanel: { parent: root.querySelector('#properties') },
       additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule,
-        CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, translateModule],
+        CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, hideUnusedGroups, translateModule],
       moddleExtensions,
     });
     this.status = root.querySelector('#save-status');
