@@ -13,13 +13,14 @@ import uuid
 from typing import Any, Iterable
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from app.calendar import SHANGHAI, local_date
 from app.clock import now
 from app.engine import forms, state
 from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
@@ -58,7 +59,10 @@ def _spec_for(version: ProcessVersion):
 
 def _lock_case(session: Session, case_id: int) -> Case:
     # lazyload: the version and bureau are usually in the session already.
-    stmt = select(Case).options(lazyload("*")).where(Case.id == case_id).with_for_update(of=Case)
+    # populate_existing: the case may already sit in the session from before the lock;
+    # what counts is the row as it is now that we hold it.
+    stmt = (select(Case).options(lazyload("*"), undefer(Case.state)).where(Case.id == case_id)
+            .with_for_update(of=Case).execution_options(populate_existing=True))
     case = session.execute(stmt).unique().scalar_one_or_none()
     if case is None:
         raise Conflict("案件不存在")
@@ -239,7 +243,7 @@ def start_case(session: Session, version: ProcessVersion, submitted: dict, actor
     session.add(case)
     session.flush()
     prefix = CASE_PREFIX.get(version.key, version.key[:4].upper())
-    case.number = f"{prefix}{at.year}-{case.id:06d}"
+    case.number = f"{prefix}{local_date(at).year}-{case.id:06d}"
     ctx = RunContext(session=session, case=case, actor=actor, data=initial)
     _run(workflow, ctx)
     case.state = state.dump_state(workflow)
@@ -284,7 +288,7 @@ def _reread_claim(session: Session, item: TaskItem) -> None:
 
 def _refuse_if_closed(item: TaskItem) -> None:
     if item.completed_at is not None:
-        local = item.completed_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
+        local = item.completed_at.astimezone(SHANGHAI)
         if item.outcome == "completed":
             raise Conflict(f"该任务已由 {_who(item)} 于 {local:%Y-%m-%d %H:%M} 办理完毕")
         raise Conflict("该任务已不再需要办理（流程已转向其他环节）")
@@ -372,7 +376,8 @@ def due_timer_case_ids(session: Session, at: dt.datetime, limit: int = 200) -> l
 def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Timer]:
     """Fire the due timers of one case.  Another scheduler holding the case is skipped
     (SKIP LOCKED on PostgreSQL); a timer already fired is never fired again."""
-    stmt = select(Case).where(Case.id == case_id).with_for_update(skip_locked=True, of=Case)
+    stmt = (select(Case).options(lazyload("*"), undefer(Case.state)).where(Case.id == case_id)
+            .with_for_update(skip_locked=True, of=Case).execution_options(populate_existing=True))
     case = session.execute(stmt).unique().scalar_one_or_none()
     if case is None or case.status != "active":
         return []

@@ -29,7 +29,8 @@ class Case(Base):
     credit_code: Mapped[Optional[str]] = mapped_column(String(32), index=True)
     register_entry_id: Mapped[Optional[int]] = mapped_column(ForeignKey("register_entry.id"), index=True)
     status: Mapped[str] = mapped_column(String(32), default="active", index=True)
-    state: Mapped[str] = mapped_column(Text, default="")
+    # The serialized workflow: only the engine reads it, so lists never load it.
+    state: Mapped[str] = mapped_column(Text, default="", deferred=True)
     # Business facts shown on the case page (eligibility checks, subject): read
     # without deserializing the workflow.
     facts: Mapped[dict] = mapped_column(default=dict)
