@@ -7,13 +7,13 @@ from app.engine.deploy import deploy_bundled, publish, published_version, save_d
 from app.engine.errors import Conflict, EngineError, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.forms import FormField
 from app.engine.runtime import (
-    TIMER_LISTENERS, audit, check_can_act, claim, complete, due_timer_case_ids, fire_case_timers,
+    TIMER_LISTENERS, audit, check_can_act, check_can_start, claim, complete, due_timer_case_ids, fire_case_timers,
     start_case, start_form, task_form, unclaim,
 )
 
 __all__ = [
     "deploy_bundled", "publish", "published_version", "save_draft", "Conflict", "EngineError",
     "FormInvalid", "InvalidProcess", "NotAllowed", "ProcessFailure", "FormField", "TIMER_LISTENERS",
-    "audit", "check_can_act", "claim", "complete", "due_timer_case_ids", "fire_case_timers",
+    "audit", "check_can_act", "check_can_start", "claim", "complete", "due_timer_case_ids", "fire_case_timers",
     "start_case", "start_form", "task_form", "unclaim",
 ]

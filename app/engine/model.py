@@ -92,12 +92,17 @@ def _read_meta(doc: Document) -> dict:
                 "name": event.get("name") or "", "kind": timer_kind(event), "step": event.get("attachedToRef"),
                 "interrupting": event.get("cancelActivity", "true") != "false"}
     start_form: list[dict] = []
+    start_role = None  # who may start a case: the role of the start event's lane
+    main_lanes = lanes_by_node(doc.main)
     for start in doc.main.iterfind("bpmn:startEvent", NS):
         form = read_form(start)
         if form:
             start_form = [f.to_dict() for f in form]
+        lane = main_lanes.get(start.get("id"))
+        if lane is not None and start_role is None:
+            start_role = role_code((lane.get("name") or "").strip())
     return {"process_id": doc.process_id, "name": label(doc.main), "steps": steps,
-            "start_form": start_form, "timers": timers}
+            "start_form": start_form, "start_role": start_role, "timers": timers}
 
 
 def _read_root(data: bytes, result: ParsedProcess):

@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from app.calendar import SHANGHAI, local_date
 from app.clock import now
+from app.domain.roles import role_label
 from app.engine import forms, state
 from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.expressions import ExpressionError
@@ -217,12 +218,24 @@ def task_form(version: ProcessVersion, step: str) -> list[forms.FormField]:
     return [forms.FormField.from_dict(f) for f in step_meta.get("form", [])]
 
 
+def check_can_start(version: ProcessVersion, actor: User) -> None:
+    """Only the role whose lane holds the start event may start a case."""
+    role = version.meta.get("start_role")
+    if role and role not in actor.roles:
+        raise NotAllowed(f"只有“{role_label(role)}”可以发起“{version.name}”")
+
+
 def start_case(session: Session, version: ProcessVersion, submitted: dict, actor: User | None, *,
                bureau_id: int, subject_name: str = "", credit_code: str | None = None,
-               register_entry_id: int | None = None, extra_data: dict | None = None) -> Case:
-    """Validate the start form, create the case, and run it to its first wait."""
+               register_entry_id: int | None = None, extra_data: dict | None = None,
+               as_system: bool = False) -> Case:
+    """Validate the start form, create the case, and run it to its first wait.
+    `as_system`: started by the system on someone's behalf (import, restoration), so
+    the start lane's role is not required of the actor."""
     if version.state != "published":
         raise InvalidProcess(f"流程“{version.name}”第 {version.number} 版尚未发布")
+    if actor is not None and not as_system:
+        check_can_start(version, actor)
     clean, errors = forms.validate(start_form(version), submitted, extra_data or {})
     if errors:
         raise FormInvalid(errors)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import engine
 from app.domain.listing_rules import parse_subjects, penalty_error
-from app.engine.errors import FormInvalid, InvalidProcess, NotAllowed
+from app.engine.errors import FormInvalid, InvalidProcess
 from app.engine.forms import validate
 from app.models import ACTIVE_STATUSES, Case, EntryStatus, RegisterEntry, User
 
@@ -36,8 +36,7 @@ def _already_listed(session: Session, bureau_id: int, penalty_number: str, codes
 def start_listing(session: Session, actor: User, submitted: dict) -> Case:
     """Validate a proposal, create the proposed register entries, start the case."""
     version = _version(session)
-    if "officer" not in actor.roles:
-        raise NotAllowed("只有承办人可以发起列入程序")
+    engine.check_can_start(version, actor)
     if not isinstance(submitted, dict):
         raise FormInvalid({"data": "提交的数据应为对象"})
     data = dict(submitted)
@@ -93,6 +92,7 @@ def start_management_case(session: Session, entries: list[RegisterEntry], origin
     case = engine.start_case(
         session, version, data, actor, bureau_id=first.bureau_id, subject_name=_subjects_title(entries),
         credit_code=first.credit_code, register_entry_id=first.id,
+        as_system=True,
         extra_data={"origin": origin, "entry_ids": [e.id for e in entries], "decided_on": first.listed_on.isoformat() if first.listed_on else None,
                     "subjects": [{"kind": e.subject_kind, "name": e.subject_name, "role": e.subject_role,
                                   "credit_code": e.credit_code, "id_number_masked": e.id_number_masked}

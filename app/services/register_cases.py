@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import engine
-from app.engine.errors import FormInvalid, InvalidProcess, NotAllowed
+from app.engine.errors import FormInvalid, InvalidProcess
 from app.models import ACTIVE_STATUSES, Case, EntryStatus, RegisterEntry, User
 
 # A proposal still in the procedure is not withdrawn: the leader decides not to list it.
@@ -19,8 +19,7 @@ def _start_on_entry(session: Session, actor: User, submitted: dict, process: str
     version = engine.published_version(session, process)
     if version is None:
         raise InvalidProcess(f"{what}流程尚未部署")
-    if "officer" not in actor.roles:
-        raise NotAllowed(f"只有承办人可以发起{what}")
+    engine.check_can_start(version, actor)
     if not isinstance(submitted, dict):
         raise FormInvalid({"data": "提交的数据应为对象"})
     try:

@@ -48,6 +48,7 @@ def start_repair(session: Session, actor: User, submitted: dict) -> Case:
     version = engine.published_version(session, "repair")
     if version is None:
         raise InvalidProcess("信用修复流程尚未部署")
+    engine.check_can_start(version, actor)
     if not isinstance(submitted, dict):
         raise FormInvalid({"data": "提交的数据应为对象"})
     entry = find_entry_for(session, actor, submitted.get("listing_id"))

@@ -71,3 +71,12 @@ def test_claimed_task_is_only_for_its_claimant(api, session):
     assert done.status_code == 200 and done.get_json()["task"]["claimed_by"] == "clerk2"  # claimed in passing
     again = api("clerk")("POST", f"/api/tasks/{task_id}/complete", {"data": {"outcome": "accept"}})
     assert again.status_code == 409 and "钱受理" in again.get_json()["message"]
+
+
+def test_only_the_start_lane_role_starts_a_case(api, session):
+    """The role allowed to start is read from the lane holding the start event."""
+    entry = entry_named(session, "示范化工有限公司")
+    response = api("verifier")("POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)})
+    assert response.status_code == 403 and "受理窗口" in response.get_json()["message"]
+    response = api("clerk")("POST", "/api/cases", {"process": "listing", "data": {}})
+    assert response.status_code == 403 and "承办人" in response.get_json()["message"]
