@@ -22,7 +22,6 @@ from app.domain.listing_rules import eligible_from, parse_subjects, period_end
 from app.domain.measures import unknown_measures
 from app.domain.situations import SITUATIONS
 from app.models import Bureau, Case, EntryStatus, RegisterEntry, User
-from app.services.access import visible_bureau_ids
 from app.services.listing import start_management_case
 
 COLUMNS = ["bureau_code", "subject_kind", "subject_name", "credit_code", "id_number", "subject_role",
@@ -138,7 +137,8 @@ def check_csv(session: Session, admin: User, text: str) -> ImportReport:
         report.file_errors.append(f"缺少列：{'、'.join(sorted(missing))}（第一行应为列名）")
         return report
     bureaus = {b.code: b for b in session.scalars(select(Bureau))}
-    allowed = visible_bureau_ids(session, admin)
+    # A listing belongs to the bureau that decided it; upper bureaus watch, not act.
+    allowed = {admin.bureau_id}
     today = cal.local_date(now())
     seen: dict[tuple, int] = {}
     for index, raw in enumerate(reader, start=2):

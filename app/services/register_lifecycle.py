@@ -102,7 +102,7 @@ def decide(session: Session, case: Case, *, decided_on: dt.date, period_end: dt.
                         where=f"{entry.bureau.name}（窗口、网上申请或经“信用中国”网站提交）")
         documents += [decision, repair]
     audit(session, case, None, "register_listed",
-          summary=f"作出列入决定，同时制作列入决定书和信用修复告知书（两书同达）",
+          summary="作出列入决定，同时制作列入决定书和信用修复告知书（两书同达）",
           data={"numbers": [d.number for d in documents]})
     return documents
 

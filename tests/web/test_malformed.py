@@ -75,3 +75,36 @@ def test_upload_too_large_is_refused(app, client, login):
     login("clerk")
     response = client.post("/cases/new/repair", data={"applicant": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)})
     assert response.status_code == 413
+
+
+def test_calendar_check_with_absurd_input_is_refused_clearly(client, login):
+    login("admin")
+    for query in ("start=9999-12-31&n=1", "start=2026-01-01&n=1000000000", "start=2026-01-01&n=-1"):
+        response = client.get(f"/admin/holidays?{query}")
+        assert response.status_code == 200
+        assert "0 到 366" in response.get_data(as_text=True)
+
+
+def test_claim_back_link_cannot_leave_the_site(api, session, client, login):
+    entry = entry_named(session, "示范化工有限公司")
+    case_id = api("clerk")("POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}).get_json()["id"]
+    task_id = api("clerk")("GET", f"/api/cases/{case_id}").get_json()["tasks"][0]["id"]
+    login("clerk")
+    response = client.post(f"/tasks/{task_id}/claim", data={"back": "/\\evil.example"})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_notification_is_read_only_by_its_addressee(session, client, login, user):
+    from app.models import Notification
+    clerk = user("clerk")
+    note = Notification(bureau_id=clerk.bureau_id, user_id=clerk.id, kind="reminder", message="请尽快办理")
+    session.add(note)
+    session.commit()
+    login("verifier")
+    client.post(f"/notifications/{note.id}/read")
+    session.refresh(note)
+    assert note.read_at is None
+    login("clerk")
+    client.post(f"/notifications/{note.id}/read")
+    session.refresh(note)
+    assert note.read_at is not None

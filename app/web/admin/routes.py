@@ -29,9 +29,12 @@ def list_holidays():
     start, n = request.args.get("start"), request.args.get("n", type=int)
     if start and n is not None:
         try:
+            if not 0 <= n <= 366:
+                raise ValueError("n out of range")
             check = cal.add_working_days(dt.date.fromisoformat(start), n, holidays.load_overrides(db.session))
-        except ValueError:
-            flash("请输入正确的日期和天数", "error")
+        except (ValueError, OverflowError):
+            flash("请输入正确的日期和 0 到 366 之间的工作日数", "error")
+            check = None
     return render_template("admin/holidays.html", overrides=overrides, years=years, check=check,
                            start=start or "", n=n if n is not None else "")
 

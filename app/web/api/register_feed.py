@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
+from app.calendar import local_date
 from app.clock import now
 from app.domain.identifiers import credit_code_error
 from app.extensions import db
@@ -14,7 +15,7 @@ from app.web.errors import json_error
 
 
 def _stamp() -> str:
-    return now().strftime("%Y%m%d")
+    return local_date(now()).strftime("%Y%m%d")
 
 
 @bp.route("/register.json")

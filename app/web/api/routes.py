@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app import engine
 from app.extensions import db
-from app.models import AuditEvent, Case, RegisterEntry, TaskItem, Timer, User
+from app.models import AuditEvent, Case, TaskItem, Timer, User
 from app.services.access import visible_bureau_ids
 from app.services.inbox import actionable_tasks
 from app.services.register_query import published_entries

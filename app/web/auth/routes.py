@@ -15,7 +15,7 @@ from app.web.auth.forms import LoginForm
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only paths on this site: no scheme, no host, no protocol-relative //evil."""
     if not target:
         return None
@@ -37,7 +37,7 @@ def login():
             flash("用户名或密码错误", "error")
         else:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("inbox.show_inbox"))
+            return redirect(safe_next(request.args.get("next")) or url_for("inbox.show_inbox"))
     return render_template("auth/login.html", form=form)
 
 

@@ -9,6 +9,7 @@ from app.clock import now
 from app.extensions import db
 from app.models import Notification
 from app.services.inbox import actionable_tasks, notifications_for
+from app.web.auth.routes import safe_next
 
 bp = Blueprint("inbox", __name__)
 
@@ -43,15 +44,16 @@ def _claim_action(task_id: int, operation, done_message: str):
     except engine.EngineError as exc:
         db.session.rollback()
         flash(exc.message, "error")
-    return redirect(request.form.get("back") if request.form.get("back", "").startswith("/")
-                    and not request.form.get("back", "").startswith("//") else url_for("inbox.show_inbox"))
+    return redirect(safe_next(request.form.get("back")) or url_for("inbox.show_inbox"))
 
 
 @bp.route("/notifications/<int:note_id>/read", methods=["POST"])
 @login_required
 def read_notification(note_id: int):
     note = db.session.get(Notification, note_id)
-    if note is not None and note.bureau_id == current_user.bureau_id:
+    mine = note is not None and note.bureau_id == current_user.bureau_id and (
+        note.user_id == current_user.id or (note.user_id is None and note.role in current_user.roles))
+    if mine:
         note.read_at = now()
         db.session.commit()
     return redirect(url_for("inbox.show_inbox"))

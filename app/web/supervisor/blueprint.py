@@ -8,6 +8,7 @@ from app.extensions import db
 from app.services.access import visible_bureau_ids
 from app.services.supervision import SupervisionError
 from app.services.supervision_scope import subtree_ids
+from app.web.auth.routes import safe_next
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 
@@ -24,10 +25,7 @@ def scoped(bureau_id: int | None) -> set[int]:
 
 def back(default_endpoint: str = "supervisor.show_board"):
     """Redirect to the page the form came from (a path on this site only)."""
-    target = request.form.get("back", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return redirect(target)
-    return redirect(url_for(default_endpoint))
+    return redirect(safe_next(request.form.get("back")) or url_for(default_endpoint))
 
 
 def run_action(action, done: str, default_endpoint: str = "supervisor.show_board"):
