@@ -50,6 +50,19 @@ def due_state(due_at: dt.datetime | None) -> str:
     return "due_soon" if days_left <= 1 else "ok"
 
 
+def task_due_state(item) -> str:
+    """Like due_state, but a task whose diagram drew a warning timer is "due soon"
+    exactly when that timer says so (the board reads it the same way)."""
+    if item.due_at is None:
+        return "none"
+    current = now()
+    if item.due_at < current:
+        return "overdue"
+    if item.warn_at is not None:
+        return "due_soon" if item.warn_at <= current else "ok"
+    return due_state(item.due_at)
+
+
 def days_left_text(due_at: dt.datetime | None) -> str:
     if due_at is None:
         return ""
@@ -69,6 +82,7 @@ def describe_event(case, event) -> list[tuple[str, str]]:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["describe_event"] = describe_event
+    app.jinja_env.globals["task_due_state"] = task_due_state
     app.jinja_env.filters.update(local_time=local_time, local_date=local_date, due_state=due_state,
                                  days_left=days_left_text, role_label=role_label,
                                  situation_label=situation_label,

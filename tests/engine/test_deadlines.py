@@ -52,3 +52,17 @@ def test_inbox_marks_overdue_and_sorts_by_urgency(api, session, client, login):
         login("clerk")
         page = client.get("/").get_data(as_text=True)
         assert "已逾期" in page and "due-overdue" in page
+
+
+def test_inbox_due_soon_follows_the_diagrams_warning_timer(api, session, client, login):
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        case_id = start(api, session)
+    task = api("clerk")("GET", f"/api/cases/{case_id}").get_json()
+    warning = [t for t in task["timers"] if t["kind"] == "warning" and t["step"] == "acceptance_review"]
+    assert warning, "repair.bpmn draws a warning timer before the acceptance deadline"
+    warn_at = dt.datetime.fromisoformat(warning[0]["due_at"])
+    login("clerk")
+    with time_machine.travel(warn_at - dt.timedelta(hours=1), tick=False):
+        assert 'class="due-ok"' in client.get("/").get_data(as_text=True)
+    with time_machine.travel(warn_at + dt.timedelta(hours=1), tick=False):
+        assert 'class="due-due_soon"' in client.get("/").get_data(as_text=True)
