@@ -2,12 +2,12 @@
 withdrawal (the penalty was revoked or changed) and revocation of an early removal."""
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import engine
 from app.engine.errors import FormInvalid, InvalidProcess
-from app.models import ACTIVE_STATUSES, Case, EntryStatus, RegisterEntry, User
+from app.models import ACTIVE_STATUSES, Case, EntryStatus, User
+from app.services.register_entries import entry_for_new_case
 
 # A proposal still in the procedure is not withdrawn: the leader decides not to list it.
 WITHDRAWABLE = {*ACTIVE_STATUSES, EntryStatus.REMOVED_EARLY}
@@ -22,19 +22,8 @@ def _start_on_entry(session: Session, actor: User, submitted: dict, process: str
     engine.check_can_start(version, actor)
     if not isinstance(submitted, dict):
         raise FormInvalid({"data": "提交的数据应为对象"})
-    try:
-        entry_id = int(str(submitted.get("listing_id")).strip())
-    except (TypeError, ValueError):
-        raise FormInvalid({"listing_id": "请填写名单记录编号（整数）"}) from None
-    entry = session.get(RegisterEntry, entry_id)
-    if entry is None or entry.bureau_id != actor.bureau_id:
-        raise FormInvalid({"listing_id": "本局名单中没有这条记录"})
-    if EntryStatus(entry.status) not in allowed:
-        raise FormInvalid({"listing_id": f"该记录状态为“{entry.status_label}”，不能办理{what}"})
-    running = session.scalar(select(Case.number).where(
-        Case.register_entry_id == entry.id, Case.process_key == process, Case.status == "active"))
-    if running:
-        raise FormInvalid({"listing_id": f"该记录已有正在办理的{what}（{running}）"})
+    entry = entry_for_new_case(session, actor, submitted.get("listing_id"), process=process,
+                               allowed=allowed, what=what)
     return engine.start_case(session, version, submitted, actor, bureau_id=actor.bureau_id,
                              subject_name=entry.subject_name, credit_code=entry.credit_code,
                              register_entry_id=entry.id)

@@ -11,6 +11,7 @@ from app.clock import now
 from app.domain.eligibility import check_eligibility
 from app.engine.errors import FormInvalid, InvalidProcess
 from app.models import Case, EntryStatus, RegisterEntry, User
+from app.services.register_entries import entry_for_new_case
 
 
 def eligibility_for(session: Session, entry: RegisterEntry, submitted: dict) -> list[dict]:
@@ -27,21 +28,8 @@ def eligibility_for(session: Session, entry: RegisterEntry, submitted: dict) -> 
 
 
 def find_entry_for(session: Session, actor: User, raw_id) -> RegisterEntry:
-    try:
-        entry_id = int(str(raw_id).strip())
-    except (TypeError, ValueError):
-        raise FormInvalid({"listing_id": "请填写名单记录编号（整数）"}) from None
-    entry = session.get(RegisterEntry, entry_id)
-    # Another bureau's entry reads as absent: ids are not to be probed.
-    if entry is None or entry.bureau_id != actor.bureau_id:
-        raise FormInvalid({"listing_id": "本局名单中没有这条记录"})
-    if EntryStatus(entry.status) != EntryStatus.LISTED:
-        raise FormInvalid({"listing_id": f"该记录状态为“{EntryStatus(entry.status).label}”，不能申请提前移出"})
-    open_case = session.scalar(select(Case.number).where(
-        Case.register_entry_id == entry.id, Case.process_key == "repair", Case.status == "active"))
-    if open_case:
-        raise FormInvalid({"listing_id": f"该记录已有正在办理的信用修复申请（{open_case}）"})
-    return entry
+    return entry_for_new_case(session, actor, raw_id, process="repair", allowed={EntryStatus.LISTED},
+                              what="提前移出申请")
 
 
 def start_repair(session: Session, actor: User, submitted: dict) -> Case:
