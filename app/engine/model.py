@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser, VALIDATOR
 
 from app.domain.roles import role_code
@@ -172,7 +171,3 @@ def parse_process(xml: bytes | str, known_processes: set[str] | None = None,
     if not structure and not doc.problems:
         _parse_with_spiff(root, result)
     return result
-
-
-def user_task_ids(spec) -> set[str]:
-    return {ts.bpmn_id for ts in spec.task_specs.values() if isinstance(ts, UserTask)}

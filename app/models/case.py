@@ -117,10 +117,6 @@ class Timer(Base):
 
     case: Mapped[Case] = relationship(lazy="joined")
 
-    @property
-    def is_pending(self) -> bool:
-        return self.fired_at is None and self.cancelled_at is None
-
 
 class AuditEvent(Base):
     """Append-only history: who did what, when, to which case and step."""

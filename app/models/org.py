@@ -24,13 +24,6 @@ class Bureau(Base):
     parent: Mapped[Optional["Bureau"]] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Bureau"]] = relationship(back_populates="parent")
 
-    def ancestors(self) -> list["Bureau"]:
-        chain, node = [], self.parent
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return chain
-
 
 class User(UserMixin, Base):
     __tablename__ = "user_account"
@@ -48,9 +41,6 @@ class User(UserMixin, Base):
     @property
     def roles(self) -> set[str]:
         return {r.role for r in self.role_rows}
-
-    def has_role(self, role: str) -> bool:
-        return role in self.roles
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Bureau, Case, User
+from app.models import Bureau, User
 
 
 def visible_bureau_ids(session: Session, user: User) -> set[int]:
@@ -22,11 +22,3 @@ def bureau_and_below(session: Session, bureau_id: int) -> set[int]:
                 found.add(child_id)
                 changed = True
     return found
-
-
-def can_see_case(session: Session, user: User, case: Case) -> bool:
-    return case.bureau_id in visible_bureau_ids(session, user)
-
-
-def can_act_in_bureau(user: User, bureau_id: int) -> bool:
-    return user.bureau_id == bureau_id

@@ -59,10 +59,6 @@ class ImportReport:
     def invalid(self) -> list[ImportRow]:
         return [r for r in self.rows if not r.ok]
 
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.file_errors or self.invalid)
-
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), or GB18030 as saved by spreadsheet programs here."""
