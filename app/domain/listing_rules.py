@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app.calendar import add_months
 from app.domain.identifiers import credit_code_error, id_number_error, mask_id_number
 from app.domain.situations import SITUATIONS
+from app.domain.eligibility import MIN_MONTHS_LISTED
 
 SUBJECT_KINDS = {"unit": "生产经营单位", "institution": "安全评价/认证/检测/检验机构", "person": "自然人"}
 SUBJECT_ROLES = {"unit": "生产经营单位", "institution": "中介机构", "principal": "主要负责人",
@@ -20,8 +21,7 @@ KINDS_BY_SITUATION: dict[str, set[str]] = {
 }
 DEFAULT_KINDS = {"unit", "person"}
 MAX_SUBJECTS = 20
-MANAGEMENT_YEARS = 3
-MONTHS_BEFORE_REPAIR = 12
+MANAGEMENT_YEARS = 3  # statutory; listing.bpmn's `period_years` says the same for the flow
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def period_end(start: dt.date, years: int = MANAGEMENT_YEARS) -> dt.date:
 
 
 def eligible_from(listed_on: dt.date) -> dt.date:
-    return add_months(listed_on, MONTHS_BEFORE_REPAIR)
+    return add_months(listed_on, MIN_MONTHS_LISTED)
 
 
 def end_after_restoration(*, expires_on: dt.date, removed_on: dt.date, restored_on: dt.date,
