@@ -12,7 +12,7 @@ import hashlib
 import uuid
 from typing import Any, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -136,8 +136,9 @@ def _waiting_timers(workflow) -> list:
             and isinstance(t.task_spec.event_definition, TimerEventDefinition)]
 
 
-def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> list[TaskItem]:
-    """Bring task_item and timer rows in line with the workflow; returns new tasks."""
+def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> None:
+    """Bring task_item and timer rows in line with the workflow.  New rows go in as
+    one bulk INSERT per table: this runs on every engine step."""
     meta = case.process_version.meta
     steps = meta.get("steps", {})
     timer_meta = meta.get("timers", {})
@@ -158,6 +159,7 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> lis
             timer.cancelled_at = at
 
     # Due dates of steps come from their deadline (or cutoff) timers; warnings too.
+    new_timers: list[dict] = []
     due_by_step: dict[str, dt.datetime] = {}
     warn_by_step: dict[str, dt.datetime] = {}
     for task_id, task in waiting.items():
@@ -172,12 +174,12 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> lis
         elif step and info.get("kind") == "warning":
             warn_by_step[step] = min(due, warn_by_step.get(step, due))
         if task_id not in known_timers:
-            session.add(Timer(case_id=case.id, bureau_id=case.bureau_id, engine_task_id=task_id,
-                              element_id=element_id, name=info.get("name", ""), step=step,
-                              kind=info.get("kind", "wait"), due_at=due, created_at=at))
+            new_timers.append({"case_id": case.id, "bureau_id": case.bureau_id, "engine_task_id": task_id,
+                               "element_id": element_id, "name": info.get("name", ""), "step": step,
+                               "kind": info.get("kind", "wait"), "due_at": due, "created_at": at})
 
     known_items = {i.engine_task_id for i in open_items}
-    created = []
+    new_items: list[dict] = []
     for task_id, task in ready.items():
         step_id = task.task_spec.bpmn_id
         if task_id in known_items:
@@ -185,15 +187,16 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> lis
             item.due_at = due_by_step.get(step_id, item.due_at)
             continue
         info = steps.get(step_id, {})
-        item = TaskItem(case_id=case.id, engine_task_id=task_id, step=step_id,
-                        name=info.get("name") or task.task_spec.bpmn_name or step_id,
-                        role=info.get("role") or "", bureau_id=case.bureau_id,
-                        due_at=due_by_step.get(step_id), warn_at=warn_by_step.get(step_id),
-                        created_at=at)
-        session.add(item)
-        created.append(item)
+        new_items.append({"case_id": case.id, "engine_task_id": task_id, "step": step_id,
+                          "name": info.get("name") or task.task_spec.bpmn_name or step_id,
+                          "role": info.get("role") or "", "bureau_id": case.bureau_id,
+                          "due_at": due_by_step.get(step_id), "warn_at": warn_by_step.get(step_id),
+                          "created_at": at})
+    if new_timers:
+        session.execute(insert(Timer), new_timers)
+    if new_items:
+        session.execute(insert(TaskItem), new_items)
     session.flush()
-    return created
 
 
 def audit(session: Session, case: Case | None, actor: User | None, action: str, *,
