@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app import calendar as cal
 from app.clock import now
 from app.domain.identifiers import make_credit_code
+from app.domain.listing_rules import eligible_from, period_end
 from app.domain.roles import ROLES
 from app.models import Bureau, EntryStatus, RegisterEntry, User, UserRole
 from app.services.listing import start_management_case
@@ -63,7 +64,8 @@ def seed(session: Session, password: str, management_cases: bool = True) -> bool
             penalty_number=f"{bureau.doc_prefix}罚〔{listed_on.year}〕{len(name)}号",
             penalty_date=listed_on - dt.timedelta(days=20), penalty_carried_out=True,
             decision_number=f"{bureau.doc_prefix}失信〔{listed_on.year}〕{months_ago}号",
-            listed_on=listed_on, expires_on=cal.add_months(listed_on, 36),
+            listed_on=listed_on, expires_on=period_end(listed_on), eligible_on=eligible_from(listed_on),
+            origin="demo",
             measures=["key_inspection", "no_honours", "funding_restricted"],
             facts=f"{name}存在严重违法失信行为，依法列入严重失信主体名单。",
             status=EntryStatus.LISTED, published=True, published_at=now())
