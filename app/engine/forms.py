@@ -129,6 +129,10 @@ def _coerce(f: FormField, raw: Any) -> tuple[Any, str | None]:
         else:
             return None, "应为文字列表"
         items = [i for i in items if i]
+        if f.options:  # a list drawn with values: each item must be one of them
+            allowed = {o[0] for o in f.options}
+            if any(i not in allowed for i in items):
+                return None, f"请从以下选项中选择：{'、'.join(o[1] for o in f.options)}"
         if len(items) > MAX_LIST:
             return None, f"不能超过 {MAX_LIST} 项"
         if any(len(i) > 500 for i in items):

@@ -34,12 +34,12 @@ def describe_data(meta: dict, step: str | None, data: dict) -> list[tuple[str, s
         if value is None or value == "" or value == []:
             continue
         field = by_id.get(key, {})
+        options = dict(tuple(o) for o in field.get("options", []))
         if isinstance(value, bool):
             text = "是" if value else "否"
         elif isinstance(value, list):
-            text = "；".join(str(v) for v in value)
+            text = "；".join(options.get(str(v), str(v)) for v in value)
         else:
-            options = dict(tuple(o) for o in field.get("options", []))
             text = options.get(str(value), str(value))
         rows.append((field.get("label", key), text))
     return rows

@@ -21,7 +21,7 @@ def subjects_with(**unit):
     ({"situation": "NO_SUCH_SITUATION"}, "situation", "请从以下选项中选择"),
     ({"penalty_number": "示县应急罚〔2026〕9号"}, "penalty_number", "本局"),
     ({"penalty_date": "2099-01-01"}, "penalty_date", "不能晚于今天"),
-    ({"measures": ["no_such_measure"]}, "measures", "管理措施代码有误"),
+    ({"measures": ["no_such_measure"]}, "measures", "请从以下选项中选择"),
     ({"subjects": []}, "subjects", "至少"),
     ({"situation": "ACC_PRINCIPAL_FLED"}, "subjects[0].kind", "不列入"),
     ({"facts": ""}, "facts", "请填写"),

@@ -37,6 +37,8 @@ def form_values(fields: list[engine.FormField]) -> dict:
     for f in fields:
         if f.type == "boolean":
             values[f.id] = f.id in request.form
+        elif f.type == "list" and f.options:  # checkboxes: one value per ticked box
+            values[f.id] = request.form.getlist(f.id)
         else:
             values[f.id] = request.form.get(f.id, "")
     return values
