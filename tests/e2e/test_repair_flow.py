@@ -30,7 +30,12 @@ def test_clerk_to_publisher_grant(page, login_page, shot):
     work_first_task(page, "受理审核")
     page.click("#task-form button[type=submit]")
     assert page.locator("[data-field=outcome] .field-error").inner_text().startswith("请填写")
+    # fields the chosen outcome does not need stay out of the way
+    page.check("input[name=outcome][value=supplement]")
+    assert page.locator("[data-field=missing_items]").is_visible()
+    assert not page.locator("[data-field=reasons]").is_visible()
     page.check("input[name=outcome][value=accept]")
+    assert not page.locator("[data-field=missing_items]").is_visible()
     shot(page, "repair-03-acceptance-review")
     page.click("#task-form button[type=submit]")
     page.wait_for_selector("text=已办理")
