@@ -7,9 +7,9 @@ date, append audit events.  The caller commits once.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 import hashlib
 import uuid
+from contextlib import contextmanager
 from typing import Any, Iterable
 
 from sqlalchemy import insert, select, update
@@ -79,7 +79,7 @@ def _save(session: Session, case: Case, workflow, at: dt.datetime) -> None:
     new_state = state.dump_state(workflow)
     values: dict[str, Any] = {"state": new_state, "version": case.version + 1, "updated_at": at}
     if workflow.is_completed():
-        values["status"] = workflow.data.get(RESULT_KEY) or _last_data(workflow).get(RESULT_KEY) or "completed"
+        values["status"] = _outcome(workflow)
         values["ended_at"] = at
     result = session.execute(
         update(Case).where(Case.id == case.id, Case.version == case.version).values(**values)
@@ -90,9 +90,11 @@ def _save(session: Session, case: Case, workflow, at: dt.datetime) -> None:
         set_committed_value(case, key, value)  # already written; keep the ORM from writing it again
 
 
-def _last_data(workflow) -> dict:
+def _outcome(workflow) -> str:
+    """A finished case's status: the `case_result` its diagram's scripts set."""
     last = workflow.last_task
-    return last.data if last is not None else {}
+    last_data = last.data if last is not None else {}
+    return workflow.data.get(RESULT_KEY) or last_data.get(RESULT_KEY) or "completed"
 
 
 def _failure_text(exc: Exception) -> str:
@@ -264,7 +266,7 @@ def start_case(session: Session, version: ProcessVersion, submitted: dict, actor
     _run(workflow, ctx)
     case.state = state.dump_state(workflow)
     if workflow.is_completed():
-        case.status = workflow.data.get(RESULT_KEY) or _last_data(workflow).get(RESULT_KEY) or "completed"
+        case.status = _outcome(workflow)
         case.ended_at = at
     audit(session, case, actor, "start", summary=version.name, data=clean, at=at)
     for warning in ctx.warnings:
