@@ -65,20 +65,21 @@ def require_act_in(user: User, bureau_id: int, action: str) -> None:
         raise NotPermitted(f"上级机关只能督促和备注，不能{action}下级机关案件中的任务")
 
 
-def visible_task(session: Session, user: User, task_id: int) -> TaskItem:
+def _visible(session: Session, user: User, model, row_id: int, missing: str):
+    """A supervisor's row of a visible bureau; anything else reads as absent."""
     require_supervisor(user)
-    item = session.get(TaskItem, task_id)
-    if item is None or item.bureau_id not in visible_bureau_ids(session, user):
-        raise NotVisible("任务不存在")
-    return item
+    row = session.get(model, row_id)
+    if row is None or row.bureau_id not in visible_bureau_ids(session, user):
+        raise NotVisible(missing)
+    return row
+
+
+def visible_task(session: Session, user: User, task_id: int) -> TaskItem:
+    return _visible(session, user, TaskItem, task_id, "任务不存在")
 
 
 def visible_case(session: Session, user: User, case_id: int) -> Case:
-    require_supervisor(user)
-    case = session.get(Case, case_id)
-    if case is None or case.bureau_id not in visible_bureau_ids(session, user):
-        raise NotVisible("案件不存在")
-    return case
+    return _visible(session, user, Case, case_id, "案件不存在")
 
 
 def _clean_text(text: str | None, field: str, required: bool) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.site import PASSWORD, serve_fresh_site
+from tests.e2e.site import open_page, serve_fresh_site, sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", "/tmp/e2e-artifacts"))
@@ -40,27 +40,13 @@ def browser(live_server):
 
 @pytest.fixture()
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server["url"], locale="zh-CN",
-                                  viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    yield page
-    context.close()
+    with open_page(browser, live_server["url"]) as page:
+        yield page
 
 
 @pytest.fixture()
 def login_page(live_server):
-    def do(page, username: str, password: str = PASSWORD):
-        page.context.clear_cookies()
-        page.goto("/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/")
-        return page
-    return do
+    return sign_in
 
 
 @pytest.fixture()

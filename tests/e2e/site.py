@@ -32,3 +32,27 @@ def serve_fresh_site(folder: Path, name: str):
         server.shutdown()
         thread.join(timeout=5)
         app.extensions["database_engine"].dispose()
+
+
+@contextmanager
+def open_page(browser, base_url: str, width: int = 1400, height: int = 900):
+    """A fresh browser context and page; script errors collect in `page.js_errors`."""
+    context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def sign_in(page, username: str, password: str = PASSWORD):
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    return page

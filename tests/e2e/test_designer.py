@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.site import PASSWORD, serve_fresh_site
+from tests.e2e.site import open_page, serve_fresh_site, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMER = "acceptance_review_deadline"
@@ -32,22 +32,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture()
 def tab(browser, site):
-    context = browser.new_context(base_url=site, locale="zh-CN", viewport={"width": 1500, "height": 950})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.js_errors = errors
-    yield page
-    context.close()
-
-
-def sign_in(page, username: str):
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    with open_page(browser, site, width=1500, height=950) as page:
+        yield page
 
 
 def set_timer(page, expression: str, via_problem_list: bool = False):
