@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from app.services import wiring
+    from app.setup import wiring
     wiring.connect(app)
 
     from app.web import register_blueprints

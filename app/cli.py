@@ -15,7 +15,7 @@ def register(app: Flask) -> None:
     @click.option("--demo/--no-demo", default=True, help="also create demo bureaus, users and listings")
     def init_db(demo: bool) -> None:
         """Migrate the database to the latest schema, deploy workflows, add demo data."""
-        from app.services.setup import prepare_database
+        from app.setup.database import prepare_database
         created = prepare_database(current_app, demo=demo)
         db.session.commit()
         click.echo("database ready" + ("; demo data created" if created else ""))
@@ -27,8 +27,8 @@ def register(app: Flask) -> None:
     @click.argument("n", type=int)
     def calendar_due(start: str, n: int) -> None:
         """Print the date of the Nth working day after START (ISO date)."""
-        from app import calendar as cal
-        from app.services.holidays import load_overrides
+        from app.calendar import workdays as cal
+        from app.calendar.overrides import load_overrides
         deadline = cal.add_working_days(dt.date.fromisoformat(start), n, load_overrides(db.session))
         click.echo(deadline.date.isoformat())
         if deadline.assumed:

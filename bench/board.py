@@ -33,7 +33,7 @@ from app import create_app  # noqa: E402
 from app.clock import now  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Bureau, Case, ProcessVersion, TaskItem, Timer, User, UserRole  # noqa: E402
-from app.services.setup import prepare_database  # noqa: E402
+from app.setup.database import prepare_database  # noqa: E402
 
 PASSWORD = "bench-pass"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

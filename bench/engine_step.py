@@ -36,7 +36,7 @@ from app.engine import model, state  # noqa: E402
 from app.engine.environment import SCRIPT_ENGINE  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Bureau, Case, EntryStatus, RegisterEntry, TaskItem  # noqa: E402
-from app.services.setup import prepare_database  # noqa: E402
+from app.setup.database import prepare_database  # noqa: E402
 
 PASSWORD = "bench-pass"
 ROOT = Path(__file__).resolve().parent.parent

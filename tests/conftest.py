@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.extensions import db
 from app.models import Case, TaskItem, User
-from app.services.setup import prepare_database
+from app.setup.database import prepare_database
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "test-pass"

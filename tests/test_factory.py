@@ -30,7 +30,7 @@ def test_demo_listings_run_their_management_period(tmp_path):
 
     from app.extensions import db
     from app.models import Case, RegisterEntry, Timer
-    from app.services.setup import prepare_database
+    from app.setup.database import prepare_database
     from tests.conftest import build_app
 
     app = build_app(f"sqlite:///{tmp_path / 'demo.db'}", DEMO_MANAGEMENT_CASES=True)

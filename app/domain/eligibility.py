@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, asdict
 
-from app.calendar import add_months
+from app.calendar.workdays import add_months
 
 MIN_MONTHS_LISTED = 12
 

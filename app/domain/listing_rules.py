@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from app.calendar import add_months
+from app.calendar.workdays import add_months
 from app.domain.identifiers import credit_code_error, id_number_error, mask_id_number
 from app.domain.situations import SITUATIONS
 from app.domain.eligibility import MIN_MONTHS_LISTED

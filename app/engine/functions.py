@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from app import calendar as cal
+from app.calendar import workdays as cal
 from app.clock import now
 
 
@@ -35,7 +35,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {}
 DESCRIPTIONS: dict[str, str] = {}
 
 # Where working-day arithmetic gets the administrators' overrides.  Set by the app
-# (app.services.holidays) so this module needs no database import.
+# (app.calendar.overrides) so this module needs no database import.
 overrides_provider: Callable[[], cal.Overrides] = lambda: cal.NO_OVERRIDES
 
 

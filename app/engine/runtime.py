@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from app.calendar import SHANGHAI, local_date
+from app.calendar.workdays import SHANGHAI, local_date
 from app.clock import now
 from app.domain.roles import role_label
 from app.engine import forms, state
@@ -425,7 +425,7 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
     return fired
 
 
-# Hook for escalation (set by app.services.escalation): marks tasks overdue and
+# Hook for escalation (set by app.cases.escalation): marks tasks overdue and
 # notifies supervisors.  Kept as a hook so the engine knows nothing of notifications.
 def on_timers_fired(session: Session, case: Case, fired: Iterable[Timer], at: dt.datetime) -> None:
     for listener in TIMER_LISTENERS:

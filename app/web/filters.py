@@ -5,12 +5,12 @@ import datetime as dt
 
 from flask import Flask
 
-from app import calendar as cal
+from app.calendar import workdays as cal
 from app.clock import now
 from app.domain.roles import role_label
 from app.domain.situations import situation_label
 from app.extensions import db
-from app.services.holidays import cached_overrides
+from app.calendar.overrides import cached_overrides
 
 STATUS_LABELS = {"active": "办理中", "granted": "准予提前移出", "refused": "不予提前移出",
                  "rejected": "不予受理", "lapsed": "申请失效", "completed": "已办结",
@@ -76,7 +76,7 @@ def days_left_text(due_at: dt.datetime | None) -> str:
 
 
 def describe_event(case, event) -> list[tuple[str, str]]:
-    from app.services.case_view import describe_data
+    from app.cases.views import describe_data
     return describe_data(case.process_version.meta, event.step, event.data)
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from app import calendar as cal
+from app.calendar import workdays as cal
 from app.clock import now
 from app.models import TaskItem
 from tests.designer.conftest import repair_xml, with_timer

@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
-from app.services.setup import prepare_database
+from app.setup.database import prepare_database
 
 PASSWORD = "test-pass"
 

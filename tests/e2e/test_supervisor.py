@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import EntryStatus, RegisterEntry, User
-from app.services.repair import start_repair
+from app.cases.repair import start_repair
 
 
 def _open_case(app) -> str:

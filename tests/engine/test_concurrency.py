@@ -16,7 +16,7 @@ from app.engine import runtime
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskItem, Timer, User, UserRole
 from app.scheduler import fire_due_timers
-from app.services.repair import start_repair
+from app.cases.repair import start_repair
 from tests.helpers import entry_named, repair_data
 
 needs_pg = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL")

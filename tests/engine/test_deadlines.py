@@ -5,7 +5,7 @@ import datetime as dt
 
 import time_machine
 
-from app import calendar as cal
+from app.calendar import workdays as cal
 from tests.helpers import entry_named, repair_data
 
 SHANGHAI = cal.SHANGHAI

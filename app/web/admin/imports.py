@@ -9,7 +9,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.extensions import db
-from app.services import register_import
+from app.register import importing as register_import
 from app.web.admin.routes import bp
 from app.web.auth.routes import role_required
 from app.web.navigation import add_nav

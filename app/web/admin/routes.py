@@ -7,11 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import calendar as cal
+from app.calendar import workdays as cal
 from app.clock import now
 from app.extensions import db
 from app.models import CalendarYear, HolidayOverride
-from app.services import holidays
+from app.calendar import overrides as holidays
 from app.web.auth.routes import role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

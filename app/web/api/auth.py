@@ -6,7 +6,7 @@ from functools import wraps
 from flask import g, request
 
 from app.extensions import db
-from app.services.tokens import user_for_token
+from app.org.tokens import user_for_token
 from app.web.errors import json_error
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from app.calendar import local_date
+from app.calendar.workdays import local_date
 from app.clock import now
 from app.domain.identifiers import credit_code_error
 from app.extensions import db
-from app.services.register_export import feed_entry, to_csv
-from app.services.register_query import published_entries
+from app.register.feed import feed_entry, to_csv
+from app.register.queries import published_entries
 from app.web.api.blueprint import bp
 from app.web.errors import json_error
 

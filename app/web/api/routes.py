@@ -7,11 +7,11 @@ from sqlalchemy import select
 from app import engine
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskItem, Timer, User
-from app.services.access import visible_bureau_ids
-from app.services.inbox import actionable_tasks
-from app.services.register_query import published_entries
-from app.services.starters import STARTERS
-from app.services.tokens import issue_token
+from app.org.access import visible_bureau_ids
+from app.cases.inbox import actionable_tasks
+from app.register.queries import published_entries
+from app.cases.starting import STARTERS
+from app.org.tokens import issue_token
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
 from app.web.api.engine_calls import commit_or_error

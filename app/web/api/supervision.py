@@ -5,7 +5,7 @@ GET  /api/timers?state=overdue|due_soon|pending&bureau=&process=&step=&officer=&
      Each row is an open task or a pending timer that guards no open task.
      overdue_working_days: working days past the due date (> 0), 0 when due today,
      minus the working days left otherwise; null without a due date.
-GET  /api/stats?since=&until=&bureau=          -> the figures (see app.services.stats)
+GET  /api/stats?since=&until=&bureau=          -> the figures (see app.stats.figures)
 POST /api/tasks/<id>/remind   {"target": "auto|assignee|role", "message"}
 POST /api/tasks/<id>/reassign {"to_user": id or username, "reason"}
 POST /api/cases/<id>/notes    {"body", "task_id"?}
@@ -18,16 +18,16 @@ from functools import wraps
 from flask import g, jsonify, request
 from sqlalchemy import select
 
-from app import calendar as cal
+from app.calendar import workdays as cal
 from app.clock import now
 from app.extensions import db
 from app.models import User
-from app.services import supervision
-from app.services.access import visible_bureau_ids
-from app.services.holidays import load_overrides
-from app.services.stats import figures, parse_period
-from app.services.supervision_board import BoardFilter, BoardRow, load_board
-from app.services.supervision_scope import subtree_ids
+from app.supervision import actions as supervision
+from app.org.access import visible_bureau_ids
+from app.calendar.overrides import load_overrides
+from app.stats.figures import figures, parse_period
+from app.supervision.board import BoardFilter, BoardRow, load_board
+from app.supervision.scope import subtree_ids
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
 from app.web.api.serialize import iso

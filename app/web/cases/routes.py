@@ -8,9 +8,9 @@ from sqlalchemy import select
 from app import engine
 from app.extensions import db
 from app.models import AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem, Timer
-from app.services import repair
-from app.services.access import visible_bureau_ids
-from app.services.case_view import case_rows
+from app.cases import repair
+from app.org.access import visible_bureau_ids
+from app.cases.views import case_rows
 from app.web.auth.routes import role_required
 
 bp = Blueprint("cases", __name__)

@@ -8,7 +8,7 @@ from app import engine
 from app.clock import now
 from app.extensions import db
 from app.models import Notification
-from app.services.inbox import actionable_tasks, notifications_for
+from app.cases.inbox import actionable_tasks, notifications_for
 from app.web.auth.routes import safe_next
 
 bp = Blueprint("inbox", __name__)

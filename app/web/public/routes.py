@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from app.extensions import db
-from app.services.register_export import feed_entry
-from app.services.register_query import published_entries
+from app.register.feed import feed_entry
+from app.register.queries import published_entries
 from app.web.navigation import PUBLIC_REGISTER_LINKS
 
 bp = Blueprint("public", __name__, url_prefix="/public")

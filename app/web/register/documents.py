@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.models import Document
-from app.services.access import visible_bureau_ids
-from app.services.documents import documents_for, printed_fields, to_docx
+from app.org.access import visible_bureau_ids
+from app.register.documents import documents_for, printed_fields, to_docx
 from app.web.cases.routes import load_case
 from app.web.register.routes import bp
 

@@ -12,10 +12,10 @@ from app.domain.measures import MEASURES, measure_label
 from app.domain.situations import SITUATIONS
 from app.extensions import db
 from app.models import Case, EntryStatus, RegisterEntry
-from app.services.access import visible_bureau_ids
-from app.services.documents import documents_for
-from app.services.listing import start_listing
-from app.services.register_cases import REVOCABLE, WITHDRAWABLE, start_revocation, start_withdrawal
+from app.org.access import visible_bureau_ids
+from app.register.documents import documents_for
+from app.register.proposals import start_listing
+from app.register.exceptional_cases import REVOCABLE, WITHDRAWABLE, start_revocation, start_withdrawal
 from app.web import filters
 from app.web.auth.routes import role_required
 from app.web.cases.routes import form_values

@@ -5,9 +5,9 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.extensions import db
-from app.services.access import visible_bureau_ids
-from app.services.supervision import SupervisionError
-from app.services.supervision_scope import subtree_ids
+from app.org.access import visible_bureau_ids
+from app.supervision.actions import SupervisionError
+from app.supervision.scope import subtree_ids
 from app.web.auth.routes import safe_next
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, render_template, request
 
-from app import calendar as cal
+from app.calendar import workdays as cal
 from app.clock import now
 from app.extensions import db
-from app.services.holidays import load_overrides
-from app.services.stats import figures, parse_period
-from app.services.stats_export import TABLES, table_rows, to_csv
-from app.services.supervision_scope import bureau_tree
+from app.calendar.overrides import load_overrides
+from app.stats.figures import figures, parse_period
+from app.stats.tables import TABLES, table_rows, to_csv
+from app.supervision.scope import bureau_tree
 from app.web.auth.routes import role_required
 from app.web.supervisor.blueprint import bp, scoped, visible
 

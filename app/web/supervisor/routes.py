@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from app.clock import now
 from app.extensions import db
-from app.services import supervision
-from app.services.holidays import load_overrides
-from app.services.supervision_board import FIELD_LABELS, STATES, BoardFilter, load_board
-from app.services.supervision_query import UNCLAIMED
-from app.services.supervision_scope import bureau_tree, officer_choices, process_names, step_choices
+from app.supervision import actions as supervision
+from app.calendar.overrides import load_overrides
+from app.supervision.board import FIELD_LABELS, STATES, BoardFilter, load_board
+from app.supervision.board_sql import UNCLAIMED
+from app.supervision.scope import bureau_tree, officer_choices, process_names, step_choices
 from app.web.auth.routes import role_required
 from app.web.filters import ACTION_LABELS
 from app.web.navigation import add_nav

@@ -7,8 +7,8 @@ from flask_login import current_user
 from app import scheduler
 from app.clock import now
 from app.extensions import db
-from app.services.supervision import SupervisionError
-from app.services.supervision_timers import (
+from app.supervision.actions import SupervisionError
+from app.supervision.timers import (
     KIND_LABELS, OPERATORS, TIMER_STATES, clear_incident, count_timers, timer_rows,
 )
 from app.web.auth.routes import role_required

@@ -1,0 +1,1 @@
+"""The organisation: bureaus, users, who may see what, API tokens."""

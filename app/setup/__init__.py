@@ -1,0 +1,1 @@
+"""Bringing an installation to life: the database, demo data, wiring of hooks."""

@@ -1,0 +1,37 @@
+"""Connects the pieces that must not import each other: the engine's hooks, the
+calendar's override source, and the login loader."""
+from __future__ import annotations
+
+from flask import Flask, has_app_context
+
+from app.calendar import workdays as cal
+from app.engine import TIMER_LISTENERS
+from app.engine import functions
+from app.extensions import db, login_manager
+from app.register import repair_actions as diagram_actions  # noqa: F401  (registers the diagram actions)
+from app.register import actions as listing_actions  # noqa: F401  (listing, register life, exceptional paths)
+from app.cases.escalation import on_timers_fired
+from app.calendar.overrides import cached_overrides
+
+
+def _overrides() -> cal.Overrides:
+    """The admins' holiday table (cached for a short while per process: see
+    app.calendar.overrides.cached_overrides)."""
+    if not has_app_context():
+        return cal.NO_OVERRIDES
+    return cached_overrides(db.session)
+
+
+def connect(app: Flask) -> None:
+    functions.overrides_provider = _overrides
+    if on_timers_fired not in TIMER_LISTENERS:
+        TIMER_LISTENERS.append(on_timers_fired)
+
+    from app.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"

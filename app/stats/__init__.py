@@ -1,0 +1,1 @@
+"""Figures of the work for the supervisors: the counts, their SQL, the tables."""
