@@ -29,7 +29,9 @@ e2e-deps:
 	@(command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q .) || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) || echo "chromium unavailable: browser tests will be skipped"
 
 test: install npm e2e-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 bench: install
 	$(BIN)/python bench/engine_step.py

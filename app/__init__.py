@@ -1,4 +1,5 @@
 """Application factory."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -15,20 +16,25 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     from app.extensions import csrf, db, login_manager
+
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
 
     from app.setup import wiring
+
     wiring.connect(app)
 
     from app.web import register_blueprints
+
     register_blueprints(app)
 
     from app import cli
+
     cli.register(app)
 
     if app.config.get("SCHEDULER_ENABLED") and app.config.get("START_SCHEDULER_IN_WEB"):
         from app import scheduler
+
         scheduler.start_in_background(app)
     return app

@@ -1,4 +1,5 @@
 """flask commands: database, demo data, calendar, timers, scheduler."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
     def init_db(demo: bool) -> None:
         """Migrate the database to the latest schema, deploy workflows, add demo data."""
         from app.setup.database import prepare_database
+
         created = prepare_database(current_app, demo=demo)
         db.session.commit()
         click.echo("database ready" + ("; demo data created" if created else ""))
@@ -29,6 +31,7 @@ def register(app: Flask) -> None:
         """Print the date of the Nth working day after START (ISO date)."""
         from app.calendar import workdays as cal
         from app.calendar.overrides import load_overrides
+
         deadline = cal.add_working_days(dt.date.fromisoformat(start), n, load_overrides(db.session))
         click.echo(deadline.date.isoformat())
         if deadline.assumed:
@@ -42,6 +45,7 @@ def register(app: Flask) -> None:
     def fire_due() -> None:
         """Fire every timer that is due now, once."""
         from app.scheduler import fire_due_timers
+
         click.echo(f"fired {fire_due_timers(db.session)} timer(s)")
 
     app.cli.add_command(timers_group)
@@ -52,6 +56,7 @@ def register(app: Flask) -> None:
     def scheduler_run() -> None:
         """Run the scheduler alone (for deployments with several web processes)."""
         from app.scheduler import run_blocking
+
         click.echo("scheduler running; Ctrl-C to stop")
         run_blocking(current_app._get_current_object())
 

@@ -1,5 +1,6 @@
 """Defaults. instance/config.py, then environment variables, then the settings
 passed to create_app() override them (in that order)."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,14 @@ class Defaults:
     REVOKED_REMOVAL_KEEPS_SERVED_TIME = True
 
 
-ENV_KEYS = ("SECRET_KEY", "DATABASE_URL", "DEMO_PASSWORD", "SCHEDULER_INTERVAL_SECONDS",
-            "SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB")
+ENV_KEYS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "DEMO_PASSWORD",
+    "SCHEDULER_INTERVAL_SECONDS",
+    "SCHEDULER_ENABLED",
+    "START_SCHEDULER_IN_WEB",
+)
 BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB"}
 
 

@@ -1,4 +1,5 @@
 """Extension objects, attached to the app in create_app with init_app."""
+
 from __future__ import annotations
 
 import threading
@@ -32,8 +33,9 @@ class Database:
     def _make_session() -> Session:
         ext = current_app.extensions
         options = dict(ext.get("database_session_options", {}))
-        return Session(bind=ext.get("database_bind") or ext["database_engine"],
-                       expire_on_commit=False, **options)
+        return Session(
+            bind=ext.get("database_bind") or ext["database_engine"], expire_on_commit=False, **options
+        )
 
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]

@@ -3,6 +3,7 @@
 Correctness with several schedulers comes from the database (row locks with SKIP
 LOCKED, the case version counter), never from this process's memory.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,12 @@ def fire_case(session, case_id: int, at) -> int:
 def _record_incident(session, case_id: int, at, message: str) -> None:
     """A timer that cannot fire becomes an incident for the supervisor, never silent."""
     for timer in session.query(Timer).filter(
-            Timer.case_id == case_id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None),
-            Timer.failed_at.is_(None), Timer.due_at <= at):
+        Timer.case_id == case_id,
+        Timer.fired_at.is_(None),
+        Timer.cancelled_at.is_(None),
+        Timer.failed_at.is_(None),
+        Timer.due_at <= at,
+    ):
         timer.attempts += 1
         timer.last_error = message[:2000]
         timer.failed_at = at
@@ -68,8 +73,15 @@ def _job(app: Flask) -> None:
 
 
 def _add_jobs(scheduler, app: Flask) -> None:
-    scheduler.add_job(_job, "interval", seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
-                      args=[app], id="fire_due_timers", max_instances=1, coalesce=True)
+    scheduler.add_job(
+        _job,
+        "interval",
+        seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
+        args=[app],
+        id="fire_due_timers",
+        max_instances=1,
+        coalesce=True,
+    )
 
 
 def start_in_background(app: Flask) -> BackgroundScheduler:

@@ -12,6 +12,7 @@ Prints, per database backend:
 Usage: python bench/engine_step.py [N]   (PostgreSQL too when BENCH_PG_URL or
 TEST_DATABASE_URL points at a server; a scratch database is created and dropped.)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,11 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
+from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.engine import model, state  # noqa: E402
@@ -49,60 +50,106 @@ def pct(values, q):
 
 def summary(label, seconds):
     ms = [s * 1000 for s in seconds]
-    print(f"  {label:<44} median {statistics.median(ms):7.2f} ms   p95 {pct(ms, 0.95):7.2f} ms   (n={len(ms)})")
+    print(
+        f"  {label:<44} median {statistics.median(ms):7.2f} ms   p95 {pct(ms, 0.95):7.2f} ms   (n={len(ms)})"
+    )
     return statistics.median(ms)
 
 
 def add_entries(session, bureau_id, count):
     today = dt.date.today()
     for i in range(count):
-        session.add(RegisterEntry(
-            bureau_id=bureau_id, subject_kind="unit", subject_name=f"基准测试企业{i:05d}", credit_code=None,
-            situation="VIO_OTHER_SERIOUS", penalty_number=f"BENCH-{i}", listed_on=today - dt.timedelta(days=500),
-            expires_on=today + dt.timedelta(days=500), status=EntryStatus.LISTED, published=True))
+        session.add(
+            RegisterEntry(
+                bureau_id=bureau_id,
+                subject_kind="unit",
+                subject_name=f"基准测试企业{i:05d}",
+                credit_code=None,
+                situation="VIO_OTHER_SERIOUS",
+                penalty_number=f"BENCH-{i}",
+                listed_on=today - dt.timedelta(days=500),
+                expires_on=today + dt.timedelta(days=500),
+                status=EntryStatus.LISTED,
+                published=True,
+            )
+        )
     session.commit()
 
 
 def app_path(url: str, n: int) -> tuple[list[float], list[int]]:
-    app = create_app({"DATABASE_URL": url, "DEMO_PASSWORD": PASSWORD, "SCHEDULER_ENABLED": False,
-                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench"})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "DEMO_PASSWORD": PASSWORD,
+            "SCHEDULER_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "bench",
+        }
+    )
     with app.app_context():
         prepare_database(app, demo=True)
         db.session.commit()
         city = db.session.scalar(select(Bureau).where(Bureau.code == "CITY"))
         add_entries(db.session, city.id, n)
-        entry_ids = db.session.scalars(select(RegisterEntry.id).where(
-            RegisterEntry.subject_name.like("基准测试企业%"))).all()
+        entry_ids = db.session.scalars(
+            select(RegisterEntry.id).where(RegisterEntry.subject_name.like("基准测试企业%"))
+        ).all()
         db.session.remove()
     client = app.test_client()
     token = client.post("/api/token", json={"username": "clerk", "password": PASSWORD}).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     case_ids = []
     for entry_id in entry_ids:
-        response = client.post("/api/cases", headers=headers, json={"process": "repair", "data": {
-            "listing_id": entry_id, "applicant": "申请人", "materials": ["申请书"],
-            "commitment_given": True, "penalty_carried_out": True}})
+        response = client.post(
+            "/api/cases",
+            headers=headers,
+            json={
+                "process": "repair",
+                "data": {
+                    "listing_id": entry_id,
+                    "applicant": "申请人",
+                    "materials": ["申请书"],
+                    "commitment_given": True,
+                    "penalty_carried_out": True,
+                },
+            },
+        )
         case_ids.append(response.get_json()["id"])
     with app.app_context():
-        items = dict(db.session.execute(select(TaskItem.case_id, TaskItem.id).where(
-            TaskItem.completed_at.is_(None), TaskItem.case_id.in_(case_ids))).all())
+        items = dict(
+            db.session.execute(
+                select(TaskItem.case_id, TaskItem.id).where(
+                    TaskItem.completed_at.is_(None), TaskItem.case_id.in_(case_ids)
+                )
+            ).all()
+        )
         db.session.remove()
     timings = []
     for case_id in case_ids:
         started = time.perf_counter()
-        response = client.post(f"/api/tasks/{items[case_id]}/complete", headers=headers,
-                               json={"data": {"outcome": "accept"}})
+        response = client.post(
+            f"/api/tasks/{items[case_id]}/complete", headers=headers, json={"data": {"outcome": "accept"}}
+        )
         timings.append(time.perf_counter() - started)
         assert response.status_code == 200, response.get_json()
     # one whole case for the state size
     with app.app_context():
         first = case_ids[0]
-        for username, data in [("verifier", {"findings": "核查完毕"}), ("leader", {"outcome": "grant"}),
-                               ("publisher", {"served": True})]:
-            tok = client.post("/api/token", json={"username": username, "password": PASSWORD}).get_json()["token"]
-            item = db.session.scalar(select(TaskItem.id).where(TaskItem.case_id == first, TaskItem.completed_at.is_(None)))
+        for username, data in [
+            ("verifier", {"findings": "核查完毕"}),
+            ("leader", {"outcome": "grant"}),
+            ("publisher", {"served": True}),
+        ]:
+            tok = client.post("/api/token", json={"username": username, "password": PASSWORD}).get_json()[
+                "token"
+            ]
+            item = db.session.scalar(
+                select(TaskItem.id).where(TaskItem.case_id == first, TaskItem.completed_at.is_(None))
+            )
             db.session.remove()
-            client.post(f"/api/tasks/{item}/complete", headers={"Authorization": f"Bearer {tok}"}, json={"data": data})
+            client.post(
+                f"/api/tasks/{item}/complete", headers={"Authorization": f"Bearer {tok}"}, json={"data": data}
+            )
         case = db.session.get(Case, first)
         sizes = [len(case.state.encode("utf-8"))]
         db.session.remove()
@@ -116,8 +163,14 @@ def raw_engine(n: int) -> tuple[list[float], list[float], int, int]:
     stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
     spec_json = state.dump_spec(parsed.spec, parsed.subprocess_specs)
     spec, subs = state.load_spec("bench", spec_json)
-    start_data = {"listing_id": 1, "applicant": "申请人", "materials": ["申请书"], "commitment_given": True,
-                  "penalty_carried_out": True, "steps": {}}
+    start_data = {
+        "listing_id": 1,
+        "applicant": "申请人",
+        "materials": ["申请书"],
+        "commitment_given": True,
+        "penalty_carried_out": True,
+        "steps": {},
+    }
     stock_states, ours = [], []
     for _ in range(n):
         wf = state.new_workflow(spec, subs)
@@ -166,9 +219,12 @@ def pg_database(admin_url: str):
 
     def drop():
         with admin.connect() as conn:
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+            conn.execute(
+                text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
 
 
@@ -191,8 +247,10 @@ def main() -> None:
         app_median = summary(f"app path on {name} (API call to commit)", timings)
         print(f"  {'':<44} app/raw ratio {app_median / raw_median:5.2f}x")
         print(f"  state stored per case after a whole repair case ({name}): {sizes[0] / 1024:.1f} KiB")
-    print(f"  stock SpiffWorkflow serialization of the same case: {stock_size / 1024:.1f} KiB "
-          f"(spec {spec_size / 1024:.1f} KiB stored once per process version here)")
+    print(
+        f"  stock SpiffWorkflow serialization of the same case: {stock_size / 1024:.1f} KiB "
+        f"(spec {spec_size / 1024:.1f} KiB stored once per process version here)"
+    )
 
 
 if __name__ == "__main__":

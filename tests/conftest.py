@@ -4,6 +4,7 @@ runs inside an outer transaction that is rolled back (commits become savepoints)
 Backends: SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (a fresh
 database is created beside it for the session and dropped afterwards).
 """
+
 from __future__ import annotations
 
 import os
@@ -32,9 +33,12 @@ def create_pg_database(admin_url: str) -> tuple[str, callable]:
 
     def drop() -> None:
         with admin.connect() as conn:
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+            conn.execute(
+                text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
     return url, drop
 
 
@@ -45,9 +49,15 @@ def make_database_url(backend: str, folder: Path) -> tuple[str, callable]:
 
 
 def build_app(url: str, **extra):
-    config = {"TESTING": True, "DATABASE_URL": url, "WTF_CSRF_ENABLED": False,
-              "SCHEDULER_ENABLED": False, "DEMO_PASSWORD": PASSWORD, "SECRET_KEY": "test",
-              "DEMO_MANAGEMENT_CASES": False}
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "WTF_CSRF_ENABLED": False,
+        "SCHEDULER_ENABLED": False,
+        "DEMO_PASSWORD": PASSWORD,
+        "SECRET_KEY": "test",
+        "DEMO_MANAGEMENT_CASES": False,
+    }
     config.update(extra)
     return create_app(config)
 
@@ -69,10 +79,11 @@ def fresh_app(tmp_path):
             db.session.remove()
         created.append((app, drop))
         return app, url
+
     yield make
-    for app, drop in created:
+    for app, _drop in created:
         app.extensions["database_engine"].dispose()
-    for app, drop in created:
+    for _app, drop in created:
         drop()
 
 
@@ -130,6 +141,7 @@ def session(app):
 def user(session):
     def get(username: str) -> User:
         return session.scalar(select(User).where(User.username == username))
+
     return get
 
 
@@ -140,6 +152,7 @@ def login(client):
         response = client.post("/login", data={"username": username, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return client
+
     return do
 
 
@@ -158,23 +171,32 @@ def api(client):
             issue(username)
 
         def call(method: str, path: str, json=None):
-            response = client.open(path, method=method, json=json,
-                                   headers={"Authorization": f"Bearer {tokens[username]}"})
+            response = client.open(
+                path, method=method, json=json, headers={"Authorization": f"Bearer {tokens[username]}"}
+            )
             if response.status_code == 401:  # the token expired while the test moved time
                 issue(username)
-                response = client.open(path, method=method, json=json,
-                                       headers={"Authorization": f"Bearer {tokens[username]}"})
+                response = client.open(
+                    path, method=method, json=json, headers={"Authorization": f"Bearer {tokens[username]}"}
+                )
             return response
+
         return call
+
     return for_user
 
 
 @pytest.fixture()
 def open_task(session):
     """open_task(case_id, step) -> the open TaskItem of that step (or None)."""
+
     def find(case_id: int, step: str):
-        return session.scalar(select(TaskItem).where(
-            TaskItem.case_id == case_id, TaskItem.step == step, TaskItem.completed_at.is_(None)))
+        return session.scalar(
+            select(TaskItem).where(
+                TaskItem.case_id == case_id, TaskItem.step == step, TaskItem.completed_at.is_(None)
+            )
+        )
+
     return find
 
 
@@ -184,4 +206,5 @@ def case_of(session):
         case = session.get(Case, case_id)
         session.refresh(case)
         return case
+
     return get

@@ -1,4 +1,5 @@
 """Small helpers shared by tests (no fixtures here)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -11,7 +12,12 @@ def entry_named(session, name: str) -> RegisterEntry:
 
 
 def repair_data(entry_id: int, **overrides) -> dict:
-    data = {"listing_id": entry_id, "applicant": "张三（委托代理人）", "materials": ["提前移出申请书", "信用承诺书", "整改报告"],
-            "commitment_given": True, "penalty_carried_out": True}
+    data = {
+        "listing_id": entry_id,
+        "applicant": "张三（委托代理人）",
+        "materials": ["提前移出申请书", "信用承诺书", "整改报告"],
+        "commitment_given": True,
+        "penalty_carried_out": True,
+    }
     data.update(overrides)
     return data

@@ -11,7 +11,9 @@ def test_defaults_without_overrides(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app()
     assert not app.testing
-    assert app.config["DATABASE_URL"].startswith("sqlite:///") and app.config["DATABASE_URL"].endswith("instance/app.db")
+    assert app.config["DATABASE_URL"].startswith("sqlite:///") and app.config["DATABASE_URL"].endswith(
+        "instance/app.db"
+    )
 
 
 def test_environment_overrides_defaults(monkeypatch, tmp_path):
@@ -21,7 +23,6 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
     app = create_app({"TESTING": True})
     assert app.config["DATABASE_URL"].endswith("env.db")
     assert app.config["START_SCHEDULER_IN_WEB"] is False and app.config["SCHEDULER_INTERVAL_SECONDS"] == 30
-
 
 
 def test_demo_listings_run_their_management_period(tmp_path):
@@ -43,9 +44,14 @@ def test_demo_listings_run_their_management_period(tmp_path):
             for entry in entries:
                 case = db.session.get(Case, entry.listing_case_id)
                 assert case.process_key == "listing" and case.status == "active"
-                ends = db.session.scalars(select(Timer).where(
-                    Timer.case_id == case.id, Timer.element_id == "period_end_timer",
-                    Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))).all()
+                ends = db.session.scalars(
+                    select(Timer).where(
+                        Timer.case_id == case.id,
+                        Timer.element_id == "period_end_timer",
+                        Timer.fired_at.is_(None),
+                        Timer.cancelled_at.is_(None),
+                    )
+                ).all()
                 assert len(ends) == 1
             assert prepare_database(app, demo=True) is False  # a second run adds nothing
             db.session.remove()

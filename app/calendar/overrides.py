@@ -1,4 +1,5 @@
 """The administrators' holiday table, as the calendar needs it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
 from app.models import CalendarYear, HolidayOverride, User
-
 
 # The table changes a few times a year and every deadline reads it: keep it for a
 # minute.  Edits made through this process take effect at once (invalidate());
@@ -39,7 +39,9 @@ def load_overrides(session: Session) -> cal.Overrides:
     return cal.Overrides(days=days, confirmed_years=years)
 
 
-def set_override(session: Session, day: dt.date, is_workday: bool, name: str, actor: User | None) -> HolidayOverride:
+def set_override(
+    session: Session, day: dt.date, is_workday: bool, name: str, actor: User | None
+) -> HolidayOverride:
     row = session.get(HolidayOverride, day)
     if row is None:
         row = HolidayOverride(day=day, is_workday=is_workday)

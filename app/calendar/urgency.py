@@ -1,5 +1,6 @@
 """Working-day arithmetic for the board and the figures, on top of app.calendar.workdays and
 the administrators' overrides."""
+
 from __future__ import annotations
 
 import datetime as dt

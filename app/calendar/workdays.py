@@ -13,6 +13,7 @@ Sources, in order of authority:
 Periods "within N working days" start the day after the start date; a deadline is
 the end (23:59:59, Asia/Shanghai) of the Nth working day, returned as UTC.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,6 +32,7 @@ UTC = dt.timezone.utc
 @dataclass(frozen=True)
 class Overrides:
     """What administrators entered: day -> is_workday, and years they confirmed."""
+
     days: Mapping[dt.date, bool] = field(default_factory=dict)
     confirmed_years: frozenset[int] = frozenset()
 
@@ -55,8 +57,10 @@ class Deadline:
         if not self.assumed:
             return None
         years = "、".join(str(y) for y in self.assumed_years)
-        return (f"注意：{years} 年的节假日安排尚未公布（或未在系统中确认），"
-                "已按法定节日推算，调休上班日未计入，期限可能需要更正。")
+        return (
+            f"注意：{years} 年的节假日安排尚未公布（或未在系统中确认），"
+            "已按法定节日推算，调休上班日未计入，期限可能需要更正。"
+        )
 
 
 @lru_cache(maxsize=None)

@@ -1,12 +1,13 @@
 """Registering a credit-repair application: look up the listing, run the eligibility
 checks for the officer to see, and start the repair process."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.calendar import workdays as cal
 from app import engine
+from app.calendar import workdays as cal
 from app.clock import now
 from app.domain.eligibility import check_eligibility
 from app.engine.errors import FormInvalid, InvalidProcess
@@ -15,21 +16,32 @@ from app.register.entries import entry_for_new_case
 
 
 def eligibility_for(session: Session, entry: RegisterEntry, submitted: dict) -> list[dict]:
-    newer = session.scalar(select(func.count(RegisterEntry.id)).where(
-        RegisterEntry.id != entry.id,
-        RegisterEntry.credit_code == entry.credit_code,
-        RegisterEntry.credit_code.is_not(None),
-        RegisterEntry.listed_on > entry.listed_on)) if entry.credit_code and entry.listed_on else 0
+    newer = (
+        session.scalar(
+            select(func.count(RegisterEntry.id)).where(
+                RegisterEntry.id != entry.id,
+                RegisterEntry.credit_code == entry.credit_code,
+                RegisterEntry.credit_code.is_not(None),
+                RegisterEntry.listed_on > entry.listed_on,
+            )
+        )
+        if entry.credit_code and entry.listed_on
+        else 0
+    )
     truthy = lambda v: v is True or str(v).lower() in ("true", "on", "1", "yes")  # noqa: E731
     return check_eligibility(
-        listed_on=entry.listed_on, today=cal.local_date(now()),
+        listed_on=entry.listed_on,
+        today=cal.local_date(now()),
         penalty_carried_out=truthy(submitted.get("penalty_carried_out")),
-        newer_listings=newer or 0, commitment_given=truthy(submitted.get("commitment_given")))
+        newer_listings=newer or 0,
+        commitment_given=truthy(submitted.get("commitment_given")),
+    )
 
 
 def find_entry_for(session: Session, actor: User, raw_id) -> RegisterEntry:
-    return entry_for_new_case(session, actor, raw_id, process="repair", allowed={EntryStatus.LISTED},
-                              what="提前移出申请")
+    return entry_for_new_case(
+        session, actor, raw_id, process="repair", allowed={EntryStatus.LISTED}, what="提前移出申请"
+    )
 
 
 def start_repair(session: Session, actor: User, submitted: dict) -> Case:
@@ -42,7 +54,17 @@ def start_repair(session: Session, actor: User, submitted: dict) -> Case:
     entry = find_entry_for(session, actor, submitted.get("listing_id"))
     checks = eligibility_for(session, entry, submitted)
     return engine.start_case(
-        session, version, submitted, actor, bureau_id=actor.bureau_id,
-        subject_name=entry.subject_name, credit_code=entry.credit_code, register_entry_id=entry.id,
-        extra_data={"eligibility": checks, "subject_name": entry.subject_name,
-                    "listed_on": entry.listed_on.isoformat() if entry.listed_on else None})
+        session,
+        version,
+        submitted,
+        actor,
+        bureau_id=actor.bureau_id,
+        subject_name=entry.subject_name,
+        credit_code=entry.credit_code,
+        register_entry_id=entry.id,
+        extra_data={
+            "eligibility": checks,
+            "subject_name": entry.subject_name,
+            "listed_on": entry.listed_on.isoformat() if entry.listed_on else None,
+        },
+    )

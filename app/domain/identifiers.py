@@ -1,4 +1,5 @@
 """统一社会信用代码 (GB 32100-2015) and ID-number handling."""
+
 from __future__ import annotations
 
 import re

@@ -1,18 +1,24 @@
 """Rules for proposing a listing: who may be listed for which situation, the
 subjects' identifiers, the penalty decision, and the management period."""
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
 from app.calendar.workdays import add_months
+from app.domain.eligibility import MIN_MONTHS_LISTED
 from app.domain.identifiers import credit_code_error, id_number_error, mask_id_number
 from app.domain.situations import SITUATIONS
-from app.domain.eligibility import MIN_MONTHS_LISTED
 
 SUBJECT_KINDS = {"unit": "生产经营单位", "institution": "安全评价/认证/检测/检验机构", "person": "自然人"}
-SUBJECT_ROLES = {"unit": "生产经营单位", "institution": "中介机构", "principal": "主要负责人",
-                 "responsible": "有关责任人员", "direct": "直接责任人员"}
+SUBJECT_ROLES = {
+    "unit": "生产经营单位",
+    "institution": "中介机构",
+    "principal": "主要负责人",
+    "responsible": "有关责任人员",
+    "direct": "直接责任人员",
+}
 # Which kinds of subject each situation lists (PROCEDURE.md, "who is listed").
 KINDS_BY_SITUATION: dict[str, set[str]] = {
     "ACC_PRINCIPAL_FLED": {"person"},
@@ -37,8 +43,13 @@ class Subject:
         return self.credit_code or self.id_number_masked or ""
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "name": self.name, "role": self.role,
-                "credit_code": self.credit_code, "id_number_masked": self.id_number_masked}
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "role": self.role,
+            "credit_code": self.credit_code,
+            "id_number_masked": self.id_number_masked,
+        }
 
 
 def situation_choice(code: str) -> str:
@@ -69,11 +80,15 @@ def parse_subjects(raw, situation: str | None) -> tuple[list[Subject], dict[str,
         name = str(item.get("name") or "").strip()
         role = str(item.get("role") or "").strip() or ("principal" if kind == "person" else kind)
         if kind not in SUBJECT_KINDS:
-            errors[f"{key}.kind"] = "主体类型应为 unit（生产经营单位）、institution（机构）或 person（自然人）"
+            errors[f"{key}.kind"] = (
+                "主体类型应为 unit（生产经营单位）、institution（机构）或 person（自然人）"
+            )
             continue
         if kind not in allowed:
-            errors[f"{key}.kind"] = (f"该列入情形不列入{SUBJECT_KINDS[kind]}"
-                                     f"（可列入：{'、'.join(SUBJECT_KINDS[k] for k in sorted(allowed))}）")
+            errors[f"{key}.kind"] = (
+                f"该列入情形不列入{SUBJECT_KINDS[kind]}"
+                f"（可列入：{'、'.join(SUBJECT_KINDS[k] for k in sorted(allowed))}）"
+            )
         if not name or len(name) > 200:
             errors[f"{key}.name"] = "请填写主体名称（200字以内）"
         if role not in SUBJECT_ROLES:
@@ -83,7 +98,9 @@ def parse_subjects(raw, situation: str | None) -> tuple[list[Subject], dict[str,
             if problem:
                 errors[f"{key}.id_number"] = problem
                 continue
-            subjects.append(Subject(kind, name, role, id_number_masked=mask_id_number(str(item["id_number"]))))
+            subjects.append(
+                Subject(kind, name, role, id_number_masked=mask_id_number(str(item["id_number"])))
+            )
         else:
             code = str(item.get("credit_code") or "").strip().upper()
             problem = credit_code_error(code)
@@ -115,8 +132,14 @@ def eligible_from(listed_on: dt.date) -> dt.date:
     return add_months(listed_on, MIN_MONTHS_LISTED)
 
 
-def end_after_restoration(*, expires_on: dt.date, removed_on: dt.date, restored_on: dt.date,
-                          keeps_served_time: bool, years: int = MANAGEMENT_YEARS) -> dt.date:
+def end_after_restoration(
+    *,
+    expires_on: dt.date,
+    removed_on: dt.date,
+    restored_on: dt.date,
+    keeps_served_time: bool,
+    years: int = MANAGEMENT_YEARS,
+) -> dt.date:
     """The new end of the management period when an early removal is revoked.
 
     keeps_served_time (default): the time served before the early removal counts;

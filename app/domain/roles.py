@@ -1,4 +1,5 @@
 """Roles inside a bureau. BPMN lanes name them (by Chinese name or by code)."""
+
 from __future__ import annotations
 
 ROLES: dict[str, str] = {

@@ -3,17 +3,47 @@
 The web, the scheduler, the API and the CLI use these functions; none of them
 touches a SpiffWorkflow object.
 """
+
 from app.engine.deploy import deploy_bundled, publish, published_version, save_draft
 from app.engine.errors import Conflict, EngineError, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.forms import FormField
 from app.engine.runtime import (
-    TIMER_LISTENERS, audit, check_can_act, check_can_start, claim, complete, due_timer_case_ids, fire_case_timers,
-    start_case, start_form, task_form, unclaim,
+    TIMER_LISTENERS,
+    audit,
+    check_can_act,
+    check_can_start,
+    claim,
+    complete,
+    due_timer_case_ids,
+    fire_case_timers,
+    start_case,
+    start_form,
+    task_form,
+    unclaim,
 )
 
 __all__ = [
-    "deploy_bundled", "publish", "published_version", "save_draft", "Conflict", "EngineError",
-    "FormInvalid", "InvalidProcess", "NotAllowed", "ProcessFailure", "FormField", "TIMER_LISTENERS",
-    "audit", "check_can_act", "check_can_start", "claim", "complete", "due_timer_case_ids", "fire_case_timers",
-    "start_case", "start_form", "task_form", "unclaim",
+    "deploy_bundled",
+    "publish",
+    "published_version",
+    "save_draft",
+    "Conflict",
+    "EngineError",
+    "FormInvalid",
+    "InvalidProcess",
+    "NotAllowed",
+    "ProcessFailure",
+    "FormField",
+    "TIMER_LISTENERS",
+    "audit",
+    "check_can_act",
+    "check_can_start",
+    "claim",
+    "complete",
+    "due_timer_case_ids",
+    "fire_case_timers",
+    "start_case",
+    "start_form",
+    "task_form",
+    "unclaim",
 ]

@@ -4,6 +4,7 @@ with it, and the parts SpiffWorkflow does not keep (forms, lanes, properties).
 Shared by app.engine.model (what a version carries) and app.engine.checks (what a
 designer must fix).  Pure lxml; no SpiffWorkflow here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ def label(node) -> str:
 @dataclass
 class Document:
     """The processes of one file that run when its main process runs."""
+
     root: etree._Element
     main: etree._Element | None = None
     processes: list = field(default_factory=list)  # main first, then in-file called processes
@@ -95,14 +97,27 @@ def select_processes(root, expected_key: str | None = None) -> Document:
         candidates = [p for p in processes if _executable(p) and p.get("id") not in called]
         if len(candidates) > 1:
             for extra in candidates[1:]:
-                doc.problems.append((extra.get("id"), (
-                    f"文件中有多个可执行流程（“{label(candidates[0])}”、“{label(extra)}”…）：一个文件只部署一个流程；"
-                    "其余流程请标记为不可执行，或由主流程通过调用活动调用")))
-        main = candidates[0] if candidates else next((p for p in processes if p.get("id") not in called),
-                                                     processes[0])
+                doc.problems.append(
+                    (
+                        extra.get("id"),
+                        (
+                            f"文件中有多个可执行流程（“{label(candidates[0])}”、“{label(extra)}”…）：一个文件只部署一个流程；"
+                            "其余流程请标记为不可执行，或由主流程通过调用活动调用"
+                        ),
+                    )
+                )
+        main = (
+            candidates[0]
+            if candidates
+            else next((p for p in processes if p.get("id") not in called), processes[0])
+        )
     if not _executable(main):
-        doc.problems.append((main.get("id"), (
-            f"流程“{label(main)}”被标记为不可执行（isExecutable=\"false\"）：请在流程属性中勾选“可执行”")))
+        doc.problems.append(
+            (
+                main.get("id"),
+                (f'流程“{label(main)}”被标记为不可执行（isExecutable="false"）：请在流程属性中勾选“可执行”'),
+            )
+        )
     doc.main = main
     doc.processes = [main]
     queue = [main]
@@ -141,12 +156,21 @@ def read_form(node) -> list[FormField]:
         props = {}
         for p in f.iterfind("camunda:properties/camunda:property", NS):
             props[p.get("name") or p.get("id") or ""] = p.get("value") or ""
-        options = [(v.get("id", ""), v.get("name") or v.get("id", "")) for v in f.iterfind("camunda:value", NS)]
-        fields.append(FormField(
-            id=f.get("id", ""), label=f.get("label") or f.get("id", ""), type=f.get("type") or "string",
-            default=f.get("defaultValue"), required="required" in constraints,
-            options=options, constraints={k: v for k, v in constraints.items() if k != "required"},
-            properties=props))
+        options = [
+            (v.get("id", ""), v.get("name") or v.get("id", "")) for v in f.iterfind("camunda:value", NS)
+        ]
+        fields.append(
+            FormField(
+                id=f.get("id", ""),
+                label=f.get("label") or f.get("id", ""),
+                type=f.get("type") or "string",
+                default=f.get("defaultValue"),
+                required="required" in constraints,
+                options=options,
+                constraints={k: v for k, v in constraints.items() if k != "required"},
+                properties=props,
+            )
+        )
     return fields
 
 

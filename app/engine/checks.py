@@ -8,6 +8,7 @@ Two groups:
 - content: lanes naming roles, forms, timers, every expression and script compiled
   by the restricted evaluator, call activities resolvable.
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,7 +19,16 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from app.domain.roles import ROLES, role_code
 from app.engine import expressions
 from app.engine.bpmn_xml import (
-    NS, Document, bpmn, is_bpmn, label, lanes_by_node, local, read_form, text, timer_kind,
+    NS,
+    Document,
+    bpmn,
+    is_bpmn,
+    label,
+    lanes_by_node,
+    local,
+    read_form,
+    text,
+    timer_kind,
     timer_value,
 )
 from app.engine.forms import check_field_definition
@@ -30,17 +40,49 @@ TIMER_KINDS = {"deadline", "warning", "cutoff", "wait"}
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 FLOW_NODES = {
-    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
-    "userTask", "scriptTask", "task", "callActivity", "subProcess",
-    "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "userTask",
+    "scriptTask",
+    "task",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
 }
 CONTAINERS = {"process", "subProcess", "transaction", "adHocSubProcess"}
 NOT_FLOW = {  # children of a process that neither run nor need support
-    "sequenceFlow", "laneSet", "dataObject", "dataObjectReference", "textAnnotation", "association",
-    "group", "documentation", "extensionElements", "ioSpecification", "property", "auditing",
-    "monitoring", "performer", "humanPerformer", "potentialOwner", "resourceRole", "supports",
-    "correlationSubscription", "category", "incoming", "outgoing", "standardLoopCharacteristics",
-    "multiInstanceLoopCharacteristics", "dataInputAssociation", "dataOutputAssociation",
+    "sequenceFlow",
+    "laneSet",
+    "dataObject",
+    "dataObjectReference",
+    "textAnnotation",
+    "association",
+    "group",
+    "documentation",
+    "extensionElements",
+    "ioSpecification",
+    "property",
+    "auditing",
+    "monitoring",
+    "performer",
+    "humanPerformer",
+    "potentialOwner",
+    "resourceRole",
+    "supports",
+    "correlationSubscription",
+    "category",
+    "incoming",
+    "outgoing",
+    "standardLoopCharacteristics",
+    "multiInstanceLoopCharacteristics",
+    "dataInputAssociation",
+    "dataOutputAssociation",
 }
 UNSUPPORTED = {
     "manualTask": "手工任务不受支持：系统不会为它生成待办。请改用用户任务，并放在办理角色的泳道中",
@@ -56,11 +98,18 @@ UNSUPPORTED = {
     "subChoreography": "编排（choreography）元素不受支持",
     "choreographyTask": "编排（choreography）元素不受支持",
 }
-EVENT_DEFINITIONS = {"timerEventDefinition", "errorEventDefinition", "escalationEventDefinition",
-                     "terminateEventDefinition", "linkEventDefinition"}
+EVENT_DEFINITIONS = {
+    "timerEventDefinition",
+    "errorEventDefinition",
+    "escalationEventDefinition",
+    "terminateEventDefinition",
+    "linkEventDefinition",
+}
 UNSUPPORTED_EVENTS = {
-    "messageEventDefinition": ("消息事件不受支持：系统不收发 BPMN 消息。对外通知或等待外部材料，"
-                               "请画成用户任务由经办人登记，期限用计时器"),
+    "messageEventDefinition": (
+        "消息事件不受支持：系统不收发 BPMN 消息。对外通知或等待外部材料，"
+        "请画成用户任务由经办人登记，期限用计时器"
+    ),
     "signalEventDefinition": "信号事件不受支持：请改用网关条件或计时器",
     "compensateEventDefinition": "补偿事件不受支持",
     "conditionalEventDefinition": "条件事件不受支持：请改用网关条件",
@@ -77,6 +126,7 @@ def _scope(doc: Document):
 
 # --- structure ---------------------------------------------------------------
 
+
 def _kind_problems(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     for node in _scope(doc):
@@ -89,9 +139,15 @@ def _kind_problems(doc: Document) -> list[Problem]:
             message = UNSUPPORTED_EVENTS.get(tag, f"不支持的事件类型 {tag}")
             problems.append((parent.get("id"), f"“{label(parent)}”：{message}"))
     for flow in doc.root.iter(bpmn("messageFlow")):
-        problems.append((flow.get("id"), (
-            f"消息流“{label(flow)}”不受支持：系统不在参与方之间传递消息。"
-            "与外部的往来请画成用户任务（如“送达”“接收材料”），由经办人登记")))
+        problems.append(
+            (
+                flow.get("id"),
+                (
+                    f"消息流“{label(flow)}”不受支持：系统不在参与方之间传递消息。"
+                    "与外部的往来请画成用户任务（如“送达”“接收材料”），由经办人登记"
+                ),
+            )
+        )
     for store in doc.root.iterfind("bpmn:dataStore", NS):
         problems.append((store.get("id"), f"数据存储“{label(store)}”不受支持：流程数据保存在案件中"))
     return problems
@@ -102,7 +158,9 @@ def _reference_problems(doc: Document) -> list[Problem]:
     ids = Counter(n.get("id") for n in doc.root.iter() if is_bpmn(n) and n.get("id"))
     for element_id, count in ids.items():
         if count > 1:
-            problems.append((element_id, f"标识“{element_id}”被 {count} 个元素重复使用：每个元素的标识必须唯一"))
+            problems.append(
+                (element_id, f"标识“{element_id}”被 {count} 个元素重复使用：每个元素的标识必须唯一")
+            )
     for container in _scope(doc):
         if local(container) not in CONTAINERS:
             continue
@@ -113,19 +171,40 @@ def _reference_problems(doc: Document) -> list[Problem]:
             for end, what in (("sourceRef", "起点"), ("targetRef", "终点")):
                 ref = flow.get(end)
                 if not ref:
-                    problems.append((flow_id, f"顺序流“{label(flow)}”没有{what}：请把它连到两个元素之间，或删除它"))
+                    problems.append(
+                        (flow_id, f"顺序流“{label(flow)}”没有{what}：请把它连到两个元素之间，或删除它")
+                    )
                 elif ref not in nodes:
-                    problems.append((flow_id, (f"顺序流“{label(flow)}”的{what}“{ref}”不存在"
-                                               "（可能已被删除，或不在同一流程/子流程中）：请重新连接或删除这条顺序流")))
+                    problems.append(
+                        (
+                            flow_id,
+                            (
+                                f"顺序流“{label(flow)}”的{what}“{ref}”不存在"
+                                "（可能已被删除，或不在同一流程/子流程中）：请重新连接或删除这条顺序流"
+                            ),
+                        )
+                    )
         for node_id, node in nodes.items():
-            for direction, end, what in (("incoming", "targetRef", "传入"), ("outgoing", "sourceRef", "传出")):
+            for direction, end, what in (
+                ("incoming", "targetRef", "传入"),
+                ("outgoing", "sourceRef", "传出"),
+            ):
                 for ref in node.iterfind(f"bpmn:{direction}", NS):
                     flow = flows.get(text(ref))
                     if flow is None or flow.get(end) != node_id:
-                        problems.append((node_id, (f"“{label(node)}”列出的{what}顺序流“{text(ref)}”不存在或没有连到它："
-                                                   "请重新连接")))
+                        problems.append(
+                            (
+                                node_id,
+                                (
+                                    f"“{label(node)}”列出的{what}顺序流“{text(ref)}”不存在或没有连到它："
+                                    "请重新连接"
+                                ),
+                            )
+                        )
             if local(node) == "boundaryEvent" and node.get("attachedToRef") not in nodes:
-                problems.append((node_id, f"边界事件“{label(node)}”附着的活动“{node.get('attachedToRef')}”不存在"))
+                problems.append(
+                    (node_id, f"边界事件“{label(node)}”附着的活动“{node.get('attachedToRef')}”不存在")
+                )
     for process in doc.processes:
         known = {n.get("id") for n in process.iter() if is_bpmn(n)}
         for lane in process.iter(bpmn("lane")):
@@ -141,6 +220,7 @@ def structure_problems(doc: Document) -> list[Problem]:
 
 # --- content -----------------------------------------------------------------
 
+
 def _role_problems(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     roles = "、".join(ROLES.values())
@@ -150,8 +230,15 @@ def _role_problems(doc: Document) -> list[Problem]:
         for task in process.iter(bpmn("userTask")):
             lane = lanes.get(task.get("id"))
             if lane is None:
-                problems.append((task.get("id"), (f"用户任务“{label(task)}”不在任何泳道中，无法确定由哪个角色办理："
-                                                  f"请把它放进以角色命名的泳道（{roles}）")))
+                problems.append(
+                    (
+                        task.get("id"),
+                        (
+                            f"用户任务“{label(task)}”不在任何泳道中，无法确定由哪个角色办理："
+                            f"请把它放进以角色命名的泳道（{roles}）"
+                        ),
+                    )
+                )
                 continue
             if lane.get("id") in checked:
                 continue
@@ -190,10 +277,10 @@ def _timer_problem(expression: str) -> str | None:
         return problem
     body = ast.parse(expression.strip(), mode="eval").body
     if isinstance(body, ast.Name):
-        return f"计时器表达式“{expression}”只是一个变量名；时长请加引号，如 \"P5D\"，或使用 working_days(n)"
+        return f'计时器表达式“{expression}”只是一个变量名；时长请加引号，如 "P5D"，或使用 working_days(n)'
     if isinstance(body, ast.Constant):
         if not isinstance(body.value, str):
-            return "计时器表达式应得到日期时间或时长，例如 working_days(3) 或 \"P5D\""
+            return '计时器表达式应得到日期时间或时长，例如 working_days(3) 或 "P5D"'
         try:
             if body.value.upper().startswith("R"):
                 TimerEventDefinition.parse_iso_recurring_interval(body.value)
@@ -210,11 +297,20 @@ def _timer_problems(doc: Document) -> list[Problem]:
         event = definition.getparent()
         kind = timer_kind(event)
         if kind not in TIMER_KINDS:
-            problems.append((event.get("id"), f"计时器类型“{kind}”不受支持（可用：deadline、warning、cutoff、wait）"))
+            problems.append(
+                (event.get("id"), f"计时器类型“{kind}”不受支持（可用：deadline、warning、cutoff、wait）")
+            )
         _, expression = timer_value(definition)
         if not expression:
-            problems.append((event.get("id"), (f"计时器“{label(event)}”没有设置时间：请填写表达式，"
-                                               "如 working_days(3)、months(6) 或 \"P5D\"")))
+            problems.append(
+                (
+                    event.get("id"),
+                    (
+                        f"计时器“{label(event)}”没有设置时间：请填写表达式，"
+                        '如 working_days(3)、months(6) 或 "P5D"'
+                    ),
+                )
+            )
             continue
         problem = _timer_problem(expression)
         if problem:
@@ -244,7 +340,12 @@ def _code_problems(doc: Document) -> list[Problem]:
         elif tag == "scriptTask":
             script_format = (node.get("scriptFormat") or "python").strip().lower()
             if script_format not in ("python", "text/x-python", "py"):
-                problems.append((element_id, f"脚本语言“{node.get('scriptFormat')}”不受支持：只能写白名单内的 Python 风格语句"))
+                problems.append(
+                    (
+                        element_id,
+                        f"脚本语言“{node.get('scriptFormat')}”不受支持：只能写白名单内的 Python 风格语句",
+                    )
+                )
                 continue
             problem = _script_problem(text(node.find("bpmn:script", NS)), "脚本")
             if problem:
@@ -252,7 +353,9 @@ def _code_problems(doc: Document) -> list[Problem]:
         elif tag in ("standardLoopCharacteristics", "multiInstanceLoopCharacteristics"):
             owner = node.getparent()
             for child in node:
-                if local(child) in ("loopCondition", "loopCardinality", "completionCondition") and text(child):
+                if local(child) in ("loopCondition", "loopCardinality", "completionCondition") and text(
+                    child
+                ):
                     problem = _expression_problem(text(child), "循环表达式")
                     if problem:
                         problems.append((owner.get("id"), problem))
@@ -275,11 +378,23 @@ def _call_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
         elif target == doc.process_id:
             problems.append((call.get("id"), f"调用活动“{label(call)}”调用了流程自身，会无限递归"))
         elif target not in in_file and target not in known_processes:
-            problems.append((call.get("id"), (f"调用活动“{label(call)}”调用的流程“{target}”不存在："
-                                              "本文件中没有，系统中也没有已发布的该流程")))
+            problems.append(
+                (
+                    call.get("id"),
+                    (
+                        f"调用活动“{label(call)}”调用的流程“{target}”不存在："
+                        "本文件中没有，系统中也没有已发布的该流程"
+                    ),
+                )
+            )
     return problems
 
 
 def content_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
-    return (_role_problems(doc) + _form_problems(doc) + _timer_problems(doc) + _code_problems(doc)
-            + _call_problems(doc, known_processes))
+    return (
+        _role_problems(doc)
+        + _form_problems(doc)
+        + _timer_problems(doc)
+        + _code_problems(doc)
+        + _call_problems(doc, known_processes)
+    )

@@ -4,6 +4,7 @@ Rules: a draft is stored even with errors (marked invalid); only a valid draft m
 be published, and never by its own author alone; publishing retires the version
 new cases used so far, while running cases stay on theirs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -57,8 +58,9 @@ def _next_number(session: Session, key: str) -> int:
     return (session.scalar(select(func.max(ProcessVersion.number)).where(ProcessVersion.key == key)) or 0) + 1
 
 
-def save_draft(session: Session, xml: bytes | str, author: User | None, note: str = "",
-               expected_key: str | None = None) -> ProcessVersion:
+def save_draft(
+    session: Session, xml: bytes | str, author: User | None, note: str = "", expected_key: str | None = None
+) -> ProcessVersion:
     """Validate and store a draft.  A draft with errors is stored too, marked invalid."""
     text = as_text(xml) if isinstance(xml, bytes) else xml
     parsed = model.parse_process(text, known_process_keys(session), expected_key=expected_key)
@@ -71,14 +73,26 @@ def save_draft(session: Session, xml: bytes | str, author: User | None, note: st
         key = key[:MAX_KEY]
     if not parsed.errors and parsed.spec is not None:
         _attach_called_processes(session, parsed)
-    spec_json = None if parsed.errors or parsed.spec is None else state.dump_spec(
-        parsed.spec, parsed.subprocess_specs)
+    spec_json = (
+        None
+        if parsed.errors or parsed.spec is None
+        else state.dump_spec(parsed.spec, parsed.subprocess_specs)
+    )
     for attempt in range(3):  # two designers saving at once: the loser takes the next number
-        version = ProcessVersion(key=key, number=_next_number(session, key), name=(parsed.name or key)[:200],
-                                 state="draft", xml=text, content_hash=content_hash(text),
-                                 spec_json=spec_json, meta=parsed.meta, errors=parsed.errors,
-                                 note=(note or "").strip()[:500], author_id=author.id if author else None,
-                                 created_at=now())
+        version = ProcessVersion(
+            key=key,
+            number=_next_number(session, key),
+            name=(parsed.name or key)[:200],
+            state="draft",
+            xml=text,
+            content_hash=content_hash(text),
+            spec_json=spec_json,
+            meta=parsed.meta,
+            errors=parsed.errors,
+            note=(note or "").strip()[:500],
+            author_id=author.id if author else None,
+            created_at=now(),
+        )
         try:
             with session.begin_nested():
                 session.add(version)
@@ -90,7 +104,9 @@ def save_draft(session: Session, xml: bytes | str, author: User | None, note: st
     raise AssertionError("unreachable")
 
 
-def check_can_publish(version: ProcessVersion, approver: User | None, allow_self_approval: bool = False) -> None:
+def check_can_publish(
+    version: ProcessVersion, approver: User | None, allow_self_approval: bool = False
+) -> None:
     """Raise InvalidProcess (not a valid draft) or NotAllowed (who may not publish it)."""
     if version.state != "draft":
         raise InvalidProcess(f"第 {version.number} 版不是草稿，不能发布")
@@ -106,16 +122,18 @@ def check_can_publish(version: ProcessVersion, approver: User | None, allow_self
         raise NotAllowed("不能发布自己修改的版本：请由管理员或另一位流程设计人员审核发布")
 
 
-def publish(session: Session, version: ProcessVersion, approver: User | None,
-            allow_self_approval: bool = False) -> ProcessVersion:
+def publish(
+    session: Session, version: ProcessVersion, approver: User | None, allow_self_approval: bool = False
+) -> ProcessVersion:
     """Make a valid draft the version new cases use; earlier published versions retire."""
     # Lock every version of the process: two approvers publishing at once queue here.
     session.execute(select(ProcessVersion.id).where(ProcessVersion.key == version.key).with_for_update())
     session.refresh(version)
     check_can_publish(version, approver, allow_self_approval)
     at = now()
-    for previous in session.scalars(select(ProcessVersion).where(
-            ProcessVersion.key == version.key, ProcessVersion.state == "published")):
+    for previous in session.scalars(
+        select(ProcessVersion).where(ProcessVersion.key == version.key, ProcessVersion.state == "published")
+    ):
         previous.state = "retired"
     version.state, version.published_at = "published", at
     version.approved_by_id = approver.id if approver else None
@@ -124,13 +142,18 @@ def publish(session: Session, version: ProcessVersion, approver: User | None,
 
 
 def published_version(session: Session, key: str) -> ProcessVersion | None:
-    return session.scalar(select(ProcessVersion).where(
-        ProcessVersion.key == key, ProcessVersion.state == "published")
-        .order_by(ProcessVersion.number.desc()).limit(1))
+    return session.scalar(
+        select(ProcessVersion)
+        .where(ProcessVersion.key == key, ProcessVersion.state == "published")
+        .order_by(ProcessVersion.number.desc())
+        .limit(1)
+    )
 
 
 def find_version(session: Session, key: str, number: int) -> ProcessVersion | None:
-    return session.scalar(select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.number == number))
+    return session.scalar(
+        select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.number == number)
+    )
 
 
 @dataclass
@@ -143,12 +166,14 @@ class VersionRow:
 def version_rows(session: Session, key: str | None = None) -> list[VersionRow]:
     """Every version of a process (of all processes when key is None), by key and
     newest first, with how many cases run on each."""
-    counts_query = select(Case.process_version_id, func.count(Case.id),
-                          func.count(Case.id).filter(Case.status == "active")).group_by(Case.process_version_id)
+    counts_query = select(
+        Case.process_version_id, func.count(Case.id), func.count(Case.id).filter(Case.status == "active")
+    ).group_by(Case.process_version_id)
     versions_query = select(ProcessVersion).order_by(ProcessVersion.key, ProcessVersion.number.desc())
     if key is not None:
-        counts_query = counts_query.join(ProcessVersion, ProcessVersion.id == Case.process_version_id) \
-            .where(ProcessVersion.key == key)
+        counts_query = counts_query.join(ProcessVersion, ProcessVersion.id == Case.process_version_id).where(
+            ProcessVersion.key == key
+        )
         versions_query = versions_query.where(ProcessVersion.key == key)
     counts = {vid: (total, active) for vid, total, active in session.execute(counts_query)}
     return [VersionRow(v, *counts.get(v.id, (0, 0))) for v in session.scalars(versions_query)]

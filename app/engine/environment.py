@@ -1,5 +1,6 @@
 """The script environment handed to SpiffWorkflow: every expression and script of
 a diagram runs through the restricted evaluator, never through eval/exec."""
+
 from __future__ import annotations
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -10,7 +11,6 @@ from app.engine.functions import allowed_in_expressions, allowed_in_scripts
 
 
 class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
-
     def evaluate(self, expression, context, external_context=None):
         names = {**(external_context or {}), **context}
         return expressions.evaluate(expression, names, allowed_in_expressions())

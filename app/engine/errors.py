@@ -1,4 +1,5 @@
 """Typed failures of the engine adapter; each carries a Chinese message for users."""
+
 from __future__ import annotations
 
 

@@ -10,6 +10,7 @@ anything starting with an underscore are refused.
 
 Scripts are sequences of `name = expression` and bare `function(...)` calls.
 """
+
 from __future__ import annotations
 
 import ast
@@ -24,16 +25,29 @@ class ExpressionError(ValueError):
 
 
 _BINOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
 }
 _CMPOPS: dict[type, Callable[[Any, Any], bool]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b,
-    ast.NotIn: lambda a, b: a not in b, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
 }
 _UNARY: dict[type, Callable[[Any], Any]] = {
-    ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
 }
 _MAX_LENGTH = 2000
 
@@ -41,7 +55,10 @@ _MAX_LENGTH = 2000
 _SYNTAX = [  # Python's parser messages, as a designer would want to read them
     (re.compile(r"'(.)' was never closed"), "括号“{0}”没有闭合"),
     (re.compile(r"unmatched '(.)'"), "多余的“{0}”"),
-    (re.compile(r"closing parenthesis '(.)' does not match opening parenthesis '(.)'"), "括号“{1}”与“{0}”不匹配"),
+    (
+        re.compile(r"closing parenthesis '(.)' does not match opening parenthesis '(.)'"),
+        "括号“{1}”与“{0}”不匹配",
+    ),
     (re.compile(r"unterminated (triple-quoted )?string literal"), "字符串缺少结尾的引号"),
     (re.compile(r"invalid syntax\. Perhaps you forgot a comma\?"), "语法无效，可能缺少逗号"),
     (re.compile(r"invalid syntax"), "语法无效"),

@@ -7,6 +7,7 @@ expression (checked by the restricted evaluator against the case data plus the
 submitted values): required_if, valid_if (message in the property
 `invalid_message`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,17 +36,29 @@ class FormField:
     properties: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "label": self.label, "type": self.type, "default": self.default,
-                "required": self.required, "options": [list(o) for o in self.options],
-                "constraints": self.constraints, "properties": self.properties}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "type": self.type,
+            "default": self.default,
+            "required": self.required,
+            "options": [list(o) for o in self.options],
+            "constraints": self.constraints,
+            "properties": self.properties,
+        }
 
     @classmethod
     def from_dict(cls, dct: dict) -> "FormField":
-        return cls(id=dct["id"], label=dct["label"], type=dct["type"], default=dct.get("default"),
-                   required=dct.get("required", False),
-                   options=[tuple(o) for o in dct.get("options", [])],
-                   constraints=dict(dct.get("constraints", {})),
-                   properties=dict(dct.get("properties", {})))
+        return cls(
+            id=dct["id"],
+            label=dct["label"],
+            type=dct["type"],
+            default=dct.get("default"),
+            required=dct.get("required", False),
+            options=[tuple(o) for o in dct.get("options", [])],
+            constraints=dict(dct.get("constraints", {})),
+            properties=dict(dct.get("properties", {})),
+        )
 
 
 def check_field_definition(f: FormField) -> list[str]:
@@ -141,8 +154,9 @@ def _coerce(f: FormField, raw: Any) -> tuple[Any, str | None]:
     return None, "类型不受支持"
 
 
-def validate(fields: list[FormField], submitted: Mapping[str, Any],
-             case_data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+def validate(
+    fields: list[FormField], submitted: Mapping[str, Any], case_data: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Check submitted values; returns (clean values, {field: Chinese message})."""
     if not isinstance(submitted, Mapping):
         return {}, {"data": "提交的数据应为对象"}

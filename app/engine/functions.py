@@ -7,6 +7,7 @@ Two kinds:
   act through the RunContext of the engine step that runs them, inside its
   transaction.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -21,6 +22,7 @@ from app.clock import now
 @dataclass
 class RunContext:
     """What an action may touch while one engine step runs."""
+
     session: Any
     case: Any
     actor: Any
@@ -34,9 +36,14 @@ PURE: dict[str, Callable[..., Any]] = {}
 ACTIONS: dict[str, Callable[..., Any]] = {}
 DESCRIPTIONS: dict[str, str] = {}
 
+
 # Where working-day arithmetic gets the administrators' overrides.  Set by the app
 # (app.calendar.overrides) so this module needs no database import.
-overrides_provider: Callable[[], cal.Overrides] = lambda: cal.NO_OVERRIDES
+def _no_overrides() -> cal.Overrides:
+    return cal.NO_OVERRIDES
+
+
+overrides_provider: Callable[[], cal.Overrides] = _no_overrides
 
 
 def pure(description: str):
@@ -44,6 +51,7 @@ def pure(description: str):
         PURE[fn.__name__] = fn
         DESCRIPTIONS[fn.__name__] = description
         return fn
+
     return register
 
 
@@ -52,6 +60,7 @@ def action(description: str):
         ACTIONS[fn.__name__] = fn
         DESCRIPTIONS[fn.__name__] = description
         return fn
+
     return register
 
 
@@ -88,6 +97,7 @@ def _to_int(n: Any) -> int:
 
 
 # --- pure functions ---------------------------------------------------------
+
 
 @pure("今天（北京时间）的日期，ISO 格式")
 def today() -> str:

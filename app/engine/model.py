@@ -5,6 +5,7 @@ and the checks a designer needs before anything runs (app.engine.checks).
 Every problem is reported as {"element_id", "message"} so the editor can point
 at the shape.  parse_process never raises for bad input.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,12 +13,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser, VALIDATOR
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from app.domain.roles import role_code
 from app.engine import checks
 from app.engine.bpmn_xml import (
-    BPMN_NS, NS, Document, bpmn, label, lanes_by_node, local, read_form, safe_parser, select_processes,
+    BPMN_NS,
+    NS,
+    Document,
+    bpmn,
+    label,
+    lanes_by_node,
+    local,
+    read_form,
+    safe_parser,
+    select_processes,
     timer_kind,
 )
 
@@ -41,14 +51,22 @@ class ParsedProcess:
 
 # SpiffWorkflow's messages, in the words a designer reads.  (pattern, message)
 _SPIFF_MESSAGES = [
-    (r"two items|Expected exactly one|more than one",
-     "连接关系有误：某个元素引用了不存在或重复的顺序流（常见原因：顺序流缺少起点或终点、或指向已删除的元素）"),
-    (r"Exactly one start event is required in a SubWorkflow Task; found (\d+)",
-     "子流程必须恰好有一个开始事件（现有 {0} 个）"),
-    (r"multiinstance task must specify a cardinality",
-     "多实例活动必须设置实例数（loopCardinality）或输入集合（loopDataInputRef）"),
-    (r"Cannot resolve (dataInputAssociation|dataOutputAssociation)",
-     "数据关联无法解析：引用的数据对象不存在或不受支持"),
+    (
+        r"two items|Expected exactly one|more than one",
+        "连接关系有误：某个元素引用了不存在或重复的顺序流（常见原因：顺序流缺少起点或终点、或指向已删除的元素）",
+    ),
+    (
+        r"Exactly one start event is required in a SubWorkflow Task; found (\d+)",
+        "子流程必须恰好有一个开始事件（现有 {0} 个）",
+    ),
+    (
+        r"multiinstance task must specify a cardinality",
+        "多实例活动必须设置实例数（loopCardinality）或输入集合（loopDataInputRef）",
+    ),
+    (
+        r"Cannot resolve (dataInputAssociation|dataOutputAssociation)",
+        "数据关联无法解析：引用的数据对象不存在或不受支持",
+    ),
     (r"Data Store with name (.*) has no implementation", "数据存储“{0}”不受支持"),
     (r"Duplicate process ID: (\S+)", "流程标识“{0}”重复"),
     (r"The process '([^']*)' was not found", "找不到流程“{0}”"),
@@ -68,7 +86,9 @@ def _translate_spiff_error(exc: Exception, root) -> tuple[str | None, str]:
     if isinstance(line, int) and line > 0:  # schema (XSD) errors carry only a line
         node = next((n for n in root.iter() if isinstance(n.tag, str) and n.sourceline == line), None)
         if node is not None and element_id is None:
-            element_id = node.get("id") or (node.getparent().get("id") if node.getparent() is not None else None)
+            element_id = node.get("id") or (
+                node.getparent().get("id") if node.getparent() is not None else None
+            )
         where = f"第 {line} 行" + (f"，元素 {local(node)}" if node is not None else "")
         return element_id, f"不符合 BPMN 2.0 规范（{where}）：{message}"
     return element_id, f"流程解析失败：{message}"
@@ -83,13 +103,20 @@ def _read_meta(doc: Document) -> dict:
         for task in process.iter(bpmn("userTask")):
             lane = lanes.get(task.get("id"))
             lane_name = (lane.get("name") or "").strip() if lane is not None else None
-            steps[task.get("id")] = {"name": label(task), "role": role_code(lane_name), "lane": lane_name,
-                                     "form": [f.to_dict() for f in read_form(task)]}
+            steps[task.get("id")] = {
+                "name": label(task),
+                "role": role_code(lane_name),
+                "lane": lane_name,
+                "form": [f.to_dict() for f in read_form(task)],
+            }
         for definition in process.iter(bpmn("timerEventDefinition")):
             event = definition.getparent()
             timers[event.get("id")] = {
-                "name": event.get("name") or "", "kind": timer_kind(event), "step": event.get("attachedToRef"),
-                "interrupting": event.get("cancelActivity", "true") != "false"}
+                "name": event.get("name") or "",
+                "kind": timer_kind(event),
+                "step": event.get("attachedToRef"),
+                "interrupting": event.get("cancelActivity", "true") != "false",
+            }
     start_form: list[dict] = []
     start_role = None  # who may start a case: the role of the start event's lane
     main_lanes = lanes_by_node(doc.main)
@@ -100,8 +127,14 @@ def _read_meta(doc: Document) -> dict:
         lane = main_lanes.get(start.get("id"))
         if lane is not None and start_role is None:
             start_role = role_code((lane.get("name") or "").strip())
-    return {"process_id": doc.process_id, "name": label(doc.main), "steps": steps,
-            "start_form": start_form, "start_role": start_role, "timers": timers}
+    return {
+        "process_id": doc.process_id,
+        "name": label(doc.main),
+        "steps": steps,
+        "start_form": start_form,
+        "start_role": start_role,
+        "timers": timers,
+    }
 
 
 def _read_root(data: bytes, result: ParsedProcess):
@@ -128,7 +161,8 @@ def _parse_with_spiff(root, result: ParsedProcess) -> None:
         parser.add_bpmn_xml(root, filename=f"{result.process_id}.bpmn")
         result.spec = parser.get_spec(result.process_id)
         result.subprocess_specs = parser.get_subprocess_specs(
-            result.process_id, require_call_activity_specs=False)
+            result.process_id, require_call_activity_specs=False
+        )
     except Exception as exc:  # the parser raises many kinds; none may become a 500
         result.error(*_translate_spiff_error(exc, root))
         result.spec, result.subprocess_specs = None, {}
@@ -146,8 +180,9 @@ def read_process_id(xml: bytes | str) -> ParsedProcess:
     return result
 
 
-def parse_process(xml: bytes | str, known_processes: set[str] | None = None,
-                  expected_key: str | None = None) -> ParsedProcess:
+def parse_process(
+    xml: bytes | str, known_processes: set[str] | None = None, expected_key: str | None = None
+) -> ParsedProcess:
     """Parse and check a BPMN document; never raises for bad input.
 
     known_processes: keys of published processes a call activity may name.

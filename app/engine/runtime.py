@@ -4,6 +4,7 @@ One engine step = load the case row (locked), restore the workflow, act, run the
 engine, save the state with a version check, bring the task and timer indexes up to
 date, append audit events.  The caller commits once.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,13 +13,13 @@ import uuid
 from contextlib import contextmanager
 from typing import Any, Iterable
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session, lazyload, undefer
-from sqlalchemy.orm.attributes import set_committed_value
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session, lazyload, undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.calendar.workdays import SHANGHAI, local_date
 from app.clock import now
@@ -62,8 +63,13 @@ def _lock_case(session: Session, case_id: int) -> Case:
     # lazyload: the version and bureau are usually in the session already.
     # populate_existing: the case may already sit in the session from before the lock;
     # what counts is the row as it is now that we hold it.
-    stmt = (select(Case).options(lazyload("*"), undefer(Case.state)).where(Case.id == case_id)
-            .with_for_update(of=Case).execution_options(populate_existing=True))
+    stmt = (
+        select(Case)
+        .options(lazyload("*"), undefer(Case.state))
+        .where(Case.id == case_id)
+        .with_for_update(of=Case)
+        .execution_options(populate_existing=True)
+    )
     case = session.execute(stmt).unique().scalar_one_or_none()
     if case is None:
         raise Conflict("案件不存在")
@@ -82,8 +88,11 @@ def _save(session: Session, case: Case, workflow, at: dt.datetime) -> None:
         values["status"] = _outcome(workflow)
         values["ended_at"] = at
     result = session.execute(
-        update(Case).where(Case.id == case.id, Case.version == case.version).values(**values)
-        .execution_options(synchronize_session=False))
+        update(Case)
+        .where(Case.id == case.id, Case.version == case.version)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != 1:
         raise Conflict("该案件刚刚已被他人处理，请刷新后查看")
     for key, value in values.items():
@@ -122,6 +131,7 @@ def _run(workflow, ctx: RunContext) -> None:
 
 # --- the indexes -------------------------------------------------------------
 
+
 def _timer_due(task) -> dt.datetime | None:
     value = task._get_internal_data("event_value")
     if value is None:
@@ -133,9 +143,12 @@ def _timer_due(task) -> dt.datetime | None:
 
 
 def _waiting_timers(workflow) -> list:
-    return [t for t in workflow.get_tasks(state=TaskState.WAITING)
-            if isinstance(t.task_spec, CatchingEvent)
-            and isinstance(t.task_spec.event_definition, TimerEventDefinition)]
+    return [
+        t
+        for t in workflow.get_tasks(state=TaskState.WAITING)
+        if isinstance(t.task_spec, CatchingEvent)
+        and isinstance(t.task_spec.event_definition, TimerEventDefinition)
+    ]
 
 
 def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> None:
@@ -148,13 +161,19 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
     waiting = {str(t.id): t for t in _waiting_timers(workflow)}
 
     # lazyload: the case is already in the session; joined loads here only cost time.
-    open_items = session.scalars(select(TaskItem).options(lazyload("*")).where(
-        TaskItem.case_id == case.id, TaskItem.completed_at.is_(None))).all()
+    open_items = session.scalars(
+        select(TaskItem)
+        .options(lazyload("*"))
+        .where(TaskItem.case_id == case.id, TaskItem.completed_at.is_(None))
+    ).all()
     for item in open_items:
         if item.engine_task_id not in ready:
             item.completed_at, item.outcome = at, "cancelled"
-    pending = session.scalars(select(Timer).options(lazyload("*")).where(
-        Timer.case_id == case.id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))).all()
+    pending = session.scalars(
+        select(Timer)
+        .options(lazyload("*"))
+        .where(Timer.case_id == case.id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))
+    ).all()
     known_timers = {t.engine_task_id for t in pending}
     for timer in pending:
         if timer.engine_task_id not in waiting:
@@ -176,9 +195,19 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
         elif step and info.get("kind") == "warning":
             warn_by_step[step] = min(due, warn_by_step.get(step, due))
         if task_id not in known_timers:
-            new_timers.append({"case_id": case.id, "bureau_id": case.bureau_id, "engine_task_id": task_id,
-                               "element_id": element_id, "name": info.get("name", ""), "step": step,
-                               "kind": info.get("kind", "wait"), "due_at": due, "created_at": at})
+            new_timers.append(
+                {
+                    "case_id": case.id,
+                    "bureau_id": case.bureau_id,
+                    "engine_task_id": task_id,
+                    "element_id": element_id,
+                    "name": info.get("name", ""),
+                    "step": step,
+                    "kind": info.get("kind", "wait"),
+                    "due_at": due,
+                    "created_at": at,
+                }
+            )
 
     known_items = {i.engine_task_id for i in open_items}
     new_items: list[dict] = []
@@ -189,11 +218,19 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
             item.due_at = due_by_step.get(step_id, item.due_at)
             continue
         info = steps.get(step_id, {})
-        new_items.append({"case_id": case.id, "engine_task_id": task_id, "step": step_id,
-                          "name": info.get("name") or task.task_spec.bpmn_name or step_id,
-                          "role": info.get("role") or "", "bureau_id": case.bureau_id,
-                          "due_at": due_by_step.get(step_id), "warn_at": warn_by_step.get(step_id),
-                          "created_at": at})
+        new_items.append(
+            {
+                "case_id": case.id,
+                "engine_task_id": task_id,
+                "step": step_id,
+                "name": info.get("name") or task.task_spec.bpmn_name or step_id,
+                "role": info.get("role") or "",
+                "bureau_id": case.bureau_id,
+                "due_at": due_by_step.get(step_id),
+                "warn_at": warn_by_step.get(step_id),
+                "created_at": at,
+            }
+        )
     if new_timers:
         session.execute(insert(Timer), new_timers)
     if new_items:
@@ -201,18 +238,33 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
     session.flush()
 
 
-def audit(session: Session, case: Case | None, actor: User | None, action: str, *,
-          step: str | None = None, summary: str = "", data: dict | None = None,
-          at: dt.datetime | None = None) -> AuditEvent:
-    event = AuditEvent(case_id=case.id if case else None, at=at or now(),
-                       actor_id=actor.id if actor else None,
-                       actor_name=actor.display_name if actor else "系统",
-                       action=action, step=step, summary=summary, data=data or {})
+def audit(
+    session: Session,
+    case: Case | None,
+    actor: User | None,
+    action: str,
+    *,
+    step: str | None = None,
+    summary: str = "",
+    data: dict | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        case_id=case.id if case else None,
+        at=at or now(),
+        actor_id=actor.id if actor else None,
+        actor_name=actor.display_name if actor else "系统",
+        action=action,
+        step=step,
+        summary=summary,
+        data=data or {},
+    )
     session.add(event)
     return event
 
 
 # --- starting ----------------------------------------------------------------
+
 
 def start_form(version: ProcessVersion) -> list[forms.FormField]:
     return [forms.FormField.from_dict(f) for f in version.meta.get("start_form", [])]
@@ -230,10 +282,19 @@ def check_can_start(version: ProcessVersion, actor: User) -> None:
         raise NotAllowed(f"只有“{role_label(role)}”可以发起“{version.name}”")
 
 
-def start_case(session: Session, version: ProcessVersion, submitted: dict, actor: User | None, *,
-               bureau_id: int, subject_name: str = "", credit_code: str | None = None,
-               register_entry_id: int | None = None, extra_data: dict | None = None,
-               as_system: bool = False) -> Case:
+def start_case(
+    session: Session,
+    version: ProcessVersion,
+    submitted: dict,
+    actor: User | None,
+    *,
+    bureau_id: int,
+    subject_name: str = "",
+    credit_code: str | None = None,
+    register_entry_id: int | None = None,
+    extra_data: dict | None = None,
+    as_system: bool = False,
+) -> Case:
     """Validate the start form, create the case, and run it to its first wait.
     `as_system`: started by the system on someone's behalf (import, restoration), so
     the start lane's role is not required of the actor."""
@@ -251,12 +312,21 @@ def start_case(session: Session, version: ProcessVersion, submitted: dict, actor
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
     # The number is derived from the id, known only after the insert: a unique placeholder first.
-    case = Case(number=f"pending-{uuid.uuid4().hex}",
-                process_key=version.key, process_version_id=version.id, bureau_id=bureau_id,
-                subject_name=subject_name, credit_code=credit_code,
-                register_entry_id=register_entry_id, status="active", state="",
-                started_by_id=actor.id if actor else None, created_at=at, updated_at=at,
-                facts=dict(extra_data or {}))
+    case = Case(
+        number=f"pending-{uuid.uuid4().hex}",
+        process_key=version.key,
+        process_version_id=version.id,
+        bureau_id=bureau_id,
+        subject_name=subject_name,
+        credit_code=credit_code,
+        register_entry_id=register_entry_id,
+        status="active",
+        state="",
+        started_by_id=actor.id if actor else None,
+        created_at=at,
+        updated_at=at,
+        facts=dict(extra_data or {}),
+    )
     case.process_version = version
     session.add(case)
     session.flush()
@@ -276,6 +346,7 @@ def start_case(session: Session, version: ProcessVersion, submitted: dict, actor
 
 
 # --- acting on tasks ---------------------------------------------------------
+
 
 def _who(item: TaskItem) -> str:
     if item.completed_by is not None:
@@ -338,8 +409,9 @@ def unclaim(session: Session, task_item_id: int, actor: User) -> TaskItem:
     return item
 
 
-def complete(session: Session, task_item_id: int, submitted: dict, actor: User,
-             expected_version: int | None = None) -> TaskItem:
+def complete(
+    session: Session, task_item_id: int, submitted: dict, actor: User, expected_version: int | None = None
+) -> TaskItem:
     """Complete a user task with form data; raises FormInvalid, Conflict or NotAllowed."""
     item = _open_item(session, task_item_id)
     case = _lock_case(session, item.case_id)
@@ -349,8 +421,14 @@ def complete(session: Session, task_item_id: int, submitted: dict, actor: User,
     if expected_version is not None and expected_version != case.version:
         raise Conflict("案件在您打开页面后已有变化，请刷新后重新办理")
     workflow = _restore(case)
-    task = next((t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
-                 if str(t.id) == item.engine_task_id), None)
+    task = next(
+        (
+            t
+            for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+            if str(t.id) == item.engine_task_id
+        ),
+        None,
+    )
     if task is None:
         raise Conflict("该任务已不再需要办理（流程已转向其他环节）")
     clean, errors = forms.validate(task_form(case.process_version, item.step), submitted, task.data)
@@ -380,11 +458,19 @@ def complete(session: Session, task_item_id: int, submitted: dict, actor: User,
 
 # --- timers ------------------------------------------------------------------
 
+
 def due_timer_case_ids(session: Session, at: dt.datetime, limit: int = 200) -> list[int]:
     rows = session.execute(
-        select(Timer.case_id).where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None),
-                                    Timer.failed_at.is_(None), Timer.due_at <= at)
-        .order_by(Timer.due_at).limit(limit)).all()
+        select(Timer.case_id)
+        .where(
+            Timer.fired_at.is_(None),
+            Timer.cancelled_at.is_(None),
+            Timer.failed_at.is_(None),
+            Timer.due_at <= at,
+        )
+        .order_by(Timer.due_at)
+        .limit(limit)
+    ).all()
     seen: dict[int, None] = {}
     for (case_id,) in rows:
         seen.setdefault(case_id, None)
@@ -394,14 +480,25 @@ def due_timer_case_ids(session: Session, at: dt.datetime, limit: int = 200) -> l
 def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Timer]:
     """Fire the due timers of one case.  Another scheduler holding the case is skipped
     (SKIP LOCKED on PostgreSQL); a timer already fired is never fired again."""
-    stmt = (select(Case).options(lazyload("*"), undefer(Case.state)).where(Case.id == case_id)
-            .with_for_update(skip_locked=True, of=Case).execution_options(populate_existing=True))
+    stmt = (
+        select(Case)
+        .options(lazyload("*"), undefer(Case.state))
+        .where(Case.id == case_id)
+        .with_for_update(skip_locked=True, of=Case)
+        .execution_options(populate_existing=True)
+    )
     case = session.execute(stmt).unique().scalar_one_or_none()
     if case is None or case.status != "active":
         return []
-    due = session.scalars(select(Timer).where(
-        Timer.case_id == case_id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None),
-        Timer.failed_at.is_(None), Timer.due_at <= at)).all()
+    due = session.scalars(
+        select(Timer).where(
+            Timer.case_id == case_id,
+            Timer.fired_at.is_(None),
+            Timer.cancelled_at.is_(None),
+            Timer.failed_at.is_(None),
+            Timer.due_at <= at,
+        )
+    ).all()
     if not due:
         return []
     workflow = _restore(case)
@@ -416,8 +513,16 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
     _save(session, case, workflow, at)
     for timer in fired:
         timer.fired_at = at
-        audit(session, case, None, f"timer_{timer.kind}", step=timer.step,
-              summary=timer.name or timer.element_id, data={"due_at": timer.due_at.isoformat()}, at=at)
+        audit(
+            session,
+            case,
+            None,
+            f"timer_{timer.kind}",
+            step=timer.step,
+            summary=timer.name or timer.element_id,
+            data={"due_at": timer.due_at.isoformat()},
+            at=at,
+        )
     if case.status != "active":
         audit(session, case, None, "end", summary=case.status, at=at)
     sync_indexes(session, case, workflow, at)

@@ -4,6 +4,7 @@ SpiffWorkflow's serializer writes the whole spec into every saved instance; here
 the spec is serialized once at deploy time (ProcessVersion.spec_json), restored
 once per process and cached, and instance state is stored without it.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,10 +45,12 @@ SERIALIZER = BpmnWorkflowSerializer(REGISTRY)
 
 
 def dump_spec(spec, subprocess_specs: dict) -> str:
-    return json.dumps({
-        "spec": REGISTRY.convert(spec),
-        "subprocess_specs": {name: REGISTRY.convert(s) for name, s in subprocess_specs.items()},
-    })
+    return json.dumps(
+        {
+            "spec": REGISTRY.convert(spec),
+            "subprocess_specs": {name: REGISTRY.convert(s) for name, s in subprocess_specs.items()},
+        }
+    )
 
 
 @lru_cache(maxsize=64)

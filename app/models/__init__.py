@@ -1,14 +1,31 @@
 """All models, imported here so that metadata and Alembic see every table."""
+
 from app.models.base import Base
+from app.models.calendar import CalendarYear, HolidayOverride
+from app.models.case import AuditEvent, Case, Notification, TaskItem, Timer
+from app.models.listing import Document, DocumentCounter
 from app.models.org import ApiToken, Bureau, User, UserRole
 from app.models.process import ProcessVersion
 from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
-from app.models.case import AuditEvent, Case, Notification, TaskItem, Timer
-from app.models.calendar import CalendarYear, HolidayOverride
-from app.models.listing import Document, DocumentCounter
 
 __all__ = [
-    "ACTIVE_STATUSES", "Base", "ApiToken", "Bureau", "User", "UserRole", "ProcessVersion", "EntryStatus",
-    "IllegalTransition", "RegisterEntry", "AuditEvent", "Case", "Notification", "TaskItem",
-    "Timer", "CalendarYear", "HolidayOverride", "Document", "DocumentCounter",
+    "ACTIVE_STATUSES",
+    "Base",
+    "ApiToken",
+    "Bureau",
+    "User",
+    "UserRole",
+    "ProcessVersion",
+    "EntryStatus",
+    "IllegalTransition",
+    "RegisterEntry",
+    "AuditEvent",
+    "Case",
+    "Notification",
+    "TaskItem",
+    "Timer",
+    "CalendarYear",
+    "HolidayOverride",
+    "Document",
+    "DocumentCounter",
 ]

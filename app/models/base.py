@@ -1,9 +1,10 @@
 """Declarative base and column helpers shared by every model."""
+
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, JSON, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
@@ -17,6 +18,7 @@ NAMING = {
 
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC, hands back aware UTC, on SQLite and PostgreSQL alike."""
+
     impl = DateTime
     cache_ok = True
 

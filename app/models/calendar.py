@@ -1,4 +1,5 @@
 """Holiday overrides that administrators enter (they win over the packaged data)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,6 +23,7 @@ class HolidayOverride(Base):
 
 class CalendarYear(Base):
     """A year whose official schedule an administrator has entered and confirmed."""
+
     __tablename__ = "calendar_year"
     year: Mapped[int] = mapped_column(primary_key=True)
     confirmed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))

@@ -3,6 +3,7 @@
 The inbox, the supervisor board and the API read TaskItem and Timer rows; only
 the engine adapter ever deserializes `Case.state`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,15 +48,30 @@ class Case(Base):
 
 class TaskItem(Base):
     """One row per user task that is or was open: the inbox index."""
+
     __tablename__ = "task_item"
     __table_args__ = (
         Index("ix_task_open_bureau_role", "bureau_id", "role", "completed_at"),
         Index("ix_task_open_due", "completed_at", "due_at"),
         # The supervisor's board (migration 0003): counts, and pages in due order.
-        Index("ix_task_board_count", "completed_at", "bureau_id", "due_at", "warn_at", "step",
-              "claimed_by_id", "case_id"),
-        Index("ix_task_board_due", "due_at", "id", "bureau_id",
-              postgresql_where=text("completed_at IS NULL"), sqlite_where=text("completed_at IS NULL")),
+        Index(
+            "ix_task_board_count",
+            "completed_at",
+            "bureau_id",
+            "due_at",
+            "warn_at",
+            "step",
+            "claimed_by_id",
+            "case_id",
+        ),
+        Index(
+            "ix_task_board_due",
+            "due_at",
+            "id",
+            "bureau_id",
+            postgresql_where=text("completed_at IS NULL"),
+            sqlite_where=text("completed_at IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id", ondelete="CASCADE"), index=True)
@@ -87,17 +103,27 @@ class TaskItem(Base):
 
 class Timer(Base):
     """One row per timer event the engine is waiting on (and, once fired, when)."""
+
     __tablename__ = "timer"
     __table_args__ = (
         Index("ix_timer_pending_due", "fired_at", "due_at"),
         # The supervisor's board and timer list (migration 0003).
         Index("ix_timer_board", "fired_at", "cancelled_at", "step", "due_at", "id", "bureau_id"),
         Index("ix_timer_fired", "fired_at"),
-        Index("ix_timer_board_wait", "due_at", "id", "bureau_id",
-              postgresql_where=text("fired_at IS NULL AND cancelled_at IS NULL AND step IS NULL"),
-              sqlite_where=text("fired_at IS NULL AND cancelled_at IS NULL AND step IS NULL")),
-        Index("ix_timer_failed", "failed_at",
-              postgresql_where=text("failed_at IS NOT NULL"), sqlite_where=text("failed_at IS NOT NULL")),
+        Index(
+            "ix_timer_board_wait",
+            "due_at",
+            "id",
+            "bureau_id",
+            postgresql_where=text("fired_at IS NULL AND cancelled_at IS NULL AND step IS NULL"),
+            sqlite_where=text("fired_at IS NULL AND cancelled_at IS NULL AND step IS NULL"),
+        ),
+        Index(
+            "ix_timer_failed",
+            "failed_at",
+            postgresql_where=text("failed_at IS NOT NULL"),
+            sqlite_where=text("failed_at IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id", ondelete="CASCADE"), index=True)
@@ -120,10 +146,13 @@ class Timer(Base):
 
 class AuditEvent(Base):
     """Append-only history: who did what, when, to which case and step."""
+
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_case_action", "case_id", "action"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("case_instance.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("case_instance.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
     actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     actor_name: Mapped[str] = mapped_column(String(64), default="系统")
@@ -135,6 +164,7 @@ class AuditEvent(Base):
 
 class Notification(Base):
     """Something a user should see in the inbox: reminders, escalations."""
+
     __tablename__ = "notification"
     id: Mapped[int] = mapped_column(primary_key=True)
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureau.id"), index=True)

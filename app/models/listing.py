@@ -1,5 +1,6 @@
 """Documents (文书) issued in the listing procedure and the register's life, and the
 counters that number them (one row per bureau, year and kind)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,6 +16,7 @@ from app.models.org import Bureau
 
 class DocumentCounter(Base):
     """The last sequence number used; only ever incremented (numbers are never reused)."""
+
     __tablename__ = "document_counter"
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureau.id"), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +34,9 @@ class Document(Base):
     year: Mapped[int]
     sequence: Mapped[int]
     title: Mapped[str] = mapped_column(String(100))
-    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("case_instance.id", ondelete="SET NULL"), index=True)
+    case_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("case_instance.id", ondelete="SET NULL"), index=True
+    )
     entry_id: Mapped[Optional[int]] = mapped_column(ForeignKey("register_entry.id"), index=True)
     # The printed fields, in the order of app.domain.documents (a snapshot: never recomputed).
     fields: Mapped[dict] = mapped_column(default=dict)

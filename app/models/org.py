@@ -1,4 +1,5 @@
 """Bureaus, users, their roles, and API tokens."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,7 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     bureau: Mapped[Bureau] = relationship(lazy="joined")
-    role_rows: Mapped[list["UserRole"]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin")
+    role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
     def roles(self) -> set[str]:

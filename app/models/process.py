@@ -1,4 +1,5 @@
 """Deployed process versions: the BPMN, its parsed spec and its forms."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The register (名单): one entry per listed subject and listing decision."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,9 +26,16 @@ class EntryStatus(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"proposed": "拟列入", "listed": "已列入", "removed_early": "已提前移出",
-                "expired": "期满移出", "withdrawn": "已撤销列入", "dropped": "不予列入",
-                "restored": "已恢复列入", "suspended": "修复结果已中止"}[self.value]
+        return {
+            "proposed": "拟列入",
+            "listed": "已列入",
+            "removed_early": "已提前移出",
+            "expired": "期满移出",
+            "withdrawn": "已撤销列入",
+            "dropped": "不予列入",
+            "restored": "已恢复列入",
+            "suspended": "修复结果已中止",
+        }[self.value]
 
 
 # On the register, published and under measures: listed, restored after a revoked
@@ -72,7 +80,8 @@ class RegisterEntry(Base):
     # Cases point at entries and entries at the listing case that made them: the
     # constraint is added after both tables (use_alter) to break the cycle.
     listing_case_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("case_instance.id", use_alter=True), index=True)
+        ForeignKey("case_instance.id", use_alter=True), index=True
+    )
     subject_role: Mapped[str] = mapped_column(String(16), default="")
     penalty_amount: Mapped[Optional[int]]  # yuan
     eligible_on: Mapped[Optional[dt.date]]  # early removal may be applied for from this day

@@ -1,4 +1,5 @@
 """Who may see what: a user sees their own bureau and the bureaus below it."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

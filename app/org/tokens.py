@@ -1,4 +1,5 @@
 """Bearer tokens for the JSON API (only their hashes are stored)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,9 @@ def _digest(token: str) -> str:
 
 def issue_token(session: Session, user: User, hours: int) -> str:
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=_digest(token), user_id=user.id,
-                         expires_at=now() + dt.timedelta(hours=hours)))
+    session.add(
+        ApiToken(token_hash=_digest(token), user_id=user.id, expires_at=now() + dt.timedelta(hours=hours))
+    )
     session.flush()
     return token
 

@@ -4,6 +4,7 @@ register through the engine step that runs them (ctx.session, ctx.case).
 
 Values come in as arguments from the diagram's scripts, never from ctx.data,
 so each action reads the same whether a user, a timer or a start ran the step."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,11 +16,10 @@ from app.engine import functions
 from app.engine.functions import _as_date, _to_int, action, pure, run_context
 from app.engine.runtime import audit
 from app.models import EntryStatus, IllegalTransition, Notification, RegisterEntry
-from app.register import corrections
-from app.register import lifecycle
-
+from app.register import corrections, lifecycle
 
 # --- pure functions ---------------------------------------------------------
+
 
 @pure("指定日期 n 年后的日期（ISO 日期），如管理期满日")
 def add_years(start, n) -> str:
@@ -54,6 +54,7 @@ def valid_measures(codes) -> bool:
 
 # --- listing procedure ------------------------------------------------------
 
+
 def _ctx():
     ctx = run_context()
     return ctx, ctx.session, ctx.case
@@ -69,24 +70,49 @@ def _action(fn, *args, **kwargs):
 @action("制作拟列入告知书（每个主体一份）")
 def issue_notice(situation, measures, facts, statement_days) -> int:
     _, session, case = _ctx()
-    return len(lifecycle.issue_notices(session, case, situation=situation, measures=measures,
-                                       facts=facts, statement_days=_to_int(statement_days)))
+    return len(
+        lifecycle.issue_notices(
+            session,
+            case,
+            situation=situation,
+            measures=measures,
+            facts=facts,
+            statement_days=_to_int(statement_days),
+        )
+    )
 
 
 @action("制作陈述申辩记录及复核意见")
 def record_statement_review(statement, points, findings, adopted, review_opinion, final_measures) -> int:
     _, session, case = _ctx()
-    return len(lifecycle.record_review(
-        session, case, statement=statement or "", points="；".join(points or []),
-        findings="；".join(findings or []), adopted="采纳" if adopted else "不予采纳",
-        review_opinion=review_opinion or "", measures="；".join(measure_label(m) for m in final_measures or [])))
+    return len(
+        lifecycle.record_review(
+            session,
+            case,
+            statement=statement or "",
+            points="；".join(points or []),
+            findings="；".join(findings or []),
+            adopted="采纳" if adopted else "不予采纳",
+            review_opinion=review_opinion or "",
+            measures="；".join(measure_label(m) for m in final_measures or []),
+        )
+    )
 
 
 @action("作出列入决定：主体列入名单，制作列入决定书和信用修复告知书（两书同达）")
 def decide_listing(decided_on, period_end, final_measures, reasons) -> int:
     _, session, case = _ctx()
-    return len(_action(lifecycle.decide, session, case, decided_on=_as_date(decided_on),
-                       period_end=_as_date(period_end), measures=final_measures, reasons=reasons or ""))
+    return len(
+        _action(
+            lifecycle.decide,
+            session,
+            case,
+            decided_on=_as_date(decided_on),
+            period_end=_as_date(period_end),
+            measures=final_measures,
+            reasons=reasons or "",
+        )
+    )
 
 
 @action("决定不予列入")
@@ -98,8 +124,11 @@ def drop_listing(reasons) -> None:
 @action("记录送达（方式、日期、受送达人），制作送达回证")
 def record_service(served_on, method, recipient) -> int:
     _, session, case = _ctx()
-    return len(lifecycle.record_service(session, case, served_on=str(served_on), method=str(method),
-                                        recipient=str(recipient)))
+    return len(
+        lifecycle.record_service(
+            session, case, served_on=str(served_on), method=str(method), recipient=str(recipient)
+        )
+    )
 
 
 @action("在公开名单中公示本案主体")
@@ -136,8 +165,11 @@ def listing_result() -> str:
 def repair_eligible_from(fallback) -> str:
     _, session, case = _ctx()
     today = lifecycle.today()
-    days = [e.eligible_on for e in lifecycle.case_entries(session, case, {EntryStatus.LISTED})
-            if e.eligible_on and e.eligible_on >= today]
+    days = [
+        e.eligible_on
+        for e in lifecycle.case_entries(session, case, {EntryStatus.LISTED})
+        if e.eligible_on and e.eligible_on >= today
+    ]
     return min(days).isoformat() if days else add_years(fallback, 1)
 
 
@@ -148,12 +180,16 @@ def note_repair_eligible() -> None:
     if not names:
         return
     message = f"{'、'.join(names)} 列入已满12个月，可依申请办理信用修复（提前移出）"
-    session.add(Notification(bureau_id=case.bureau_id, role="officer", case_id=case.id, kind="reminder",
-                             message=message[:500]))
+    session.add(
+        Notification(
+            bureau_id=case.bureau_id, role="officer", case_id=case.id, kind="reminder", message=message[:500]
+        )
+    )
     audit(session, case, None, "repair_eligible", summary=message[:500])
 
 
 # --- exceptional paths ------------------------------------------------------
+
 
 def _case_entry(session, case) -> RegisterEntry:
     entry = session.get(RegisterEntry, case.register_entry_id) if case.register_entry_id else None
@@ -165,17 +201,33 @@ def _case_entry(session, case) -> RegisterEntry:
 @action("行政处罚被撤销或变更：撤销列入，停止公示，解除措施，制作撤销列入决定书")
 def withdraw_listing(revoked_by, revocation_number, revoked_on, reasons) -> int:
     _, session, case = _ctx()
-    return len(_action(corrections.withdraw, session, case, _case_entry(session, case),
-                       revoked_by=str(revoked_by), revocation_number=str(revocation_number),
-                       revoked_on=str(revoked_on), reasons=str(reasons or "")))
+    return len(
+        _action(
+            corrections.withdraw,
+            session,
+            case,
+            _case_entry(session, case),
+            revoked_by=str(revoked_by),
+            revocation_number=str(revocation_number),
+            revoked_on=str(revoked_on),
+            reasons=str(reasons or ""),
+        )
+    )
 
 
 @action("撤销提前移出决定，恢复列入（剩余管理期按设置计算），制作撤销提前移出决定书")
 def revoke_early_removal(grounds, findings, reasons) -> str:
     _, session, case = _ctx()
     entry = _case_entry(session, case)
-    _action(corrections.restore, session, case, entry, grounds=str(grounds), findings=str(findings or ""),
-            reasons=str(reasons or ""))
+    _action(
+        corrections.restore,
+        session,
+        case,
+        entry,
+        grounds=str(grounds),
+        findings=str(findings or ""),
+        reasons=str(reasons or ""),
+    )
     return entry.expires_on.isoformat()
 
 
@@ -183,8 +235,15 @@ def revoke_early_removal(grounds, findings, reasons) -> str:
 def suspend_repair(findings, order, rectify_days) -> str:
     _, session, case = _ctx()
     entry = _case_entry(session, case)
-    _action(corrections.suspend, session, case, entry, findings=str(findings or ""), order=str(order or ""),
-            rectify_days=_to_int(rectify_days))
+    _action(
+        corrections.suspend,
+        session,
+        case,
+        entry,
+        findings=str(findings or ""),
+        order=str(order or ""),
+        rectify_days=_to_int(rectify_days),
+    )
     return entry.suspended_on.isoformat()
 
 

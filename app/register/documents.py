@@ -1,5 +1,6 @@
 """Documents: numbering (unique within bureau and year, never reused, safe under
 concurrent creation), issuing with a snapshot of their fields, and Word output."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,28 +30,46 @@ def next_sequence(session: Session, bureau_id: int, year: int, kind: str) -> int
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = DocumentCounter.__table__
     stmt = insert(table).values(bureau_id=bureau_id, year=year, kind=kind, value=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c.bureau_id, table.c.year, table.c.kind],
-                                      set_={"value": table.c.value + 1}).returning(table.c.value)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.bureau_id, table.c.year, table.c.kind], set_={"value": table.c.value + 1}
+    ).returning(table.c.value)
     return int(session.execute(stmt).scalar_one())
 
 
-def issue_document(session: Session, bureau: Bureau, kind: str, fields: dict, *,
-                   case_id: int | None = None, entry_id: int | None = None,
-                   on: dt.date | None = None) -> Document:
+def issue_document(
+    session: Session,
+    bureau: Bureau,
+    kind: str,
+    fields: dict,
+    *,
+    case_id: int | None = None,
+    entry_id: int | None = None,
+    on: dt.date | None = None,
+) -> Document:
     spec = KINDS[kind]
     issued_on = on or cal.local_date(now())
     sequence = next_sequence(session, bureau.id, issued_on.year, kind)
-    document = Document(bureau_id=bureau.id, kind=kind, year=issued_on.year, sequence=sequence,
-                        number=document_number(bureau.doc_prefix, spec, issued_on.year, sequence),
-                        title=spec.title, case_id=case_id, entry_id=entry_id,
-                        fields={k: str(v) for k, v in fields.items() if v not in (None, "")},
-                        issued_on=issued_on, created_at=now())
+    document = Document(
+        bureau_id=bureau.id,
+        kind=kind,
+        year=issued_on.year,
+        sequence=sequence,
+        number=document_number(bureau.doc_prefix, spec, issued_on.year, sequence),
+        title=spec.title,
+        case_id=case_id,
+        entry_id=entry_id,
+        fields={k: str(v) for k, v in fields.items() if v not in (None, "")},
+        issued_on=issued_on,
+        created_at=now(),
+    )
     session.add(document)
     session.flush()
     return document
 
 
-def documents_for(session: Session, *, case_id: int | None = None, entry_id: int | None = None) -> list[Document]:
+def documents_for(
+    session: Session, *, case_id: int | None = None, entry_id: int | None = None
+) -> list[Document]:
     stmt = select(Document)
     if case_id is not None:
         stmt = stmt.where(Document.case_id == case_id)
@@ -86,7 +105,10 @@ def to_docx(document: Document) -> bytes:
         para = word.add_paragraph()
         para.add_run(f"{label}：").bold = True
         para.add_run(value)
-    for text in (document.bureau.name, f"{document.issued_on.year}年{document.issued_on.month}月{document.issued_on.day}日"):
+    for text in (
+        document.bureau.name,
+        f"{document.issued_on.year}年{document.issued_on.month}月{document.issued_on.day}日",
+    ):
         para = word.add_paragraph(text)
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buffer = io.BytesIO()

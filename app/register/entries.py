@@ -1,5 +1,6 @@
 """Finding the register entry a new case is about: one rule for every process that
 starts on an entry (repair, withdrawal, revocation of an early removal)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -9,8 +10,9 @@ from app.engine.errors import FormInvalid
 from app.models import Case, EntryStatus, RegisterEntry, User
 
 
-def entry_for_new_case(session: Session, actor: User, raw_id, *, process: str,
-                       allowed: set[EntryStatus], what: str) -> RegisterEntry:
+def entry_for_new_case(
+    session: Session, actor: User, raw_id, *, process: str, allowed: set[EntryStatus], what: str
+) -> RegisterEntry:
     """The actor's own bureau's entry `raw_id`, in an allowed state, with no case of
     `process` already running on it; otherwise a field error on `listing_id`."""
     try:
@@ -23,8 +25,11 @@ def entry_for_new_case(session: Session, actor: User, raw_id, *, process: str,
         raise FormInvalid({"listing_id": "本局名单中没有这条记录"})
     if EntryStatus(entry.status) not in allowed:
         raise FormInvalid({"listing_id": f"该记录状态为“{entry.status_label}”，不能办理{what}"})
-    running = session.scalar(select(Case.number).where(
-        Case.register_entry_id == entry.id, Case.process_key == process, Case.status == "active"))
+    running = session.scalar(
+        select(Case.number).where(
+            Case.register_entry_id == entry.id, Case.process_key == process, Case.status == "active"
+        )
+    )
     if running:
         raise FormInvalid({"listing_id": f"该记录已有正在办理的{what}（{running}）"})
     return entry

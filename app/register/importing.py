@@ -5,6 +5,7 @@ measures, duplicates); a file with errors imports nothing unless the caller asks
 for the valid rows only.  Each imported listing decision gets a listing case that
 starts directly at the management period, so its timers (inspections, eligibility
 for early removal, expiry) run like those of a listing decided here."""
+
 from __future__ import annotations
 
 import csv
@@ -24,11 +25,36 @@ from app.domain.situations import SITUATIONS
 from app.models import Bureau, Case, EntryStatus, RegisterEntry, User
 from app.register.proposals import start_management_case
 
-COLUMNS = ["bureau_code", "subject_kind", "subject_name", "credit_code", "id_number", "subject_role",
-           "situation", "penalty_number", "penalty_date", "penalty_amount", "penalty_carried_out",
-           "decision_number", "listed_on", "expires_on", "measures", "sector", "facts"]
-REQUIRED = {"bureau_code", "subject_kind", "subject_name", "situation", "penalty_number", "penalty_date",
-            "decision_number", "listed_on", "measures"}
+COLUMNS = [
+    "bureau_code",
+    "subject_kind",
+    "subject_name",
+    "credit_code",
+    "id_number",
+    "subject_role",
+    "situation",
+    "penalty_number",
+    "penalty_date",
+    "penalty_amount",
+    "penalty_carried_out",
+    "decision_number",
+    "listed_on",
+    "expires_on",
+    "measures",
+    "sector",
+    "facts",
+]
+REQUIRED = {
+    "bureau_code",
+    "subject_kind",
+    "subject_name",
+    "situation",
+    "penalty_number",
+    "penalty_date",
+    "decision_number",
+    "listed_on",
+    "measures",
+}
 MAX_ROWS = 5000
 TRUE = {"1", "true", "yes", "y", "是", "已履行"}
 FALSE = {"", "0", "false", "no", "n", "否", "未履行"}
@@ -86,9 +112,13 @@ def _check_row(row: ImportRow, bureaus: dict[str, Bureau], allowed: set[int], to
     situation = r.get("situation", "")
     if situation and situation not in SITUATIONS:
         e.append(f"列入情形代码“{situation}”不存在")
-    subject = {"kind": r.get("subject_kind", ""), "name": r.get("subject_name", ""),
-               "role": r.get("subject_role", ""), "credit_code": r.get("credit_code", ""),
-               "id_number": r.get("id_number", "")}
+    subject = {
+        "kind": r.get("subject_kind", ""),
+        "name": r.get("subject_name", ""),
+        "role": r.get("subject_role", ""),
+        "credit_code": r.get("credit_code", ""),
+        "id_number": r.get("id_number", ""),
+    }
     subjects, problems = parse_subjects([subject], situation if situation in SITUATIONS else None)
     e.extend(problems.values())
     v["subject"] = subjects[0] if subjects else None
@@ -152,9 +182,13 @@ def check_csv(session: Session, admin: User, text: str) -> ImportReport:
             if key in seen:
                 row.errors.append(f"与第 {seen[key]} 行重复")
             seen.setdefault(key, index)
-            if subject.credit_code and session.scalar(select(RegisterEntry.id).where(
-                    RegisterEntry.bureau_id == key[0], RegisterEntry.credit_code == subject.credit_code,
-                    RegisterEntry.decision_number == key[2])):
+            if subject.credit_code and session.scalar(
+                select(RegisterEntry.id).where(
+                    RegisterEntry.bureau_id == key[0],
+                    RegisterEntry.credit_code == subject.credit_code,
+                    RegisterEntry.decision_number == key[2],
+                )
+            ):
                 row.errors.append("名单中已有该主体的这一列入决定")
         report.rows.append(row)
     if not report.rows and not report.file_errors:
@@ -172,21 +206,60 @@ def import_rows(session: Session, admin: User, report: ImportReport, only_valid:
         v, r = row.values, row.raw
         subject = v["subject"]
         entry = RegisterEntry(
-            bureau_id=v["bureau"].id, subject_kind=subject.kind, subject_role=subject.role,
-            subject_name=subject.name, credit_code=subject.credit_code, id_number_masked=subject.id_number_masked,
-            situation=r["situation"], sector=r.get("sector", "")[:50], penalty_number=r["penalty_number"],
-            penalty_date=v["penalty_date"], penalty_amount=v["penalty_amount"],
-            penalty_carried_out=v["penalty_carried_out"], decision_number=r["decision_number"],
-            listed_on=v["listed_on"], expires_on=v["expires_on"], eligible_on=eligible_from(v["listed_on"]),
-            measures=v["measures"], facts=r.get("facts") or "（历史名单导入）", status=EntryStatus.LISTED,
-            published=True, published_at=now(), origin="import")
+            bureau_id=v["bureau"].id,
+            subject_kind=subject.kind,
+            subject_role=subject.role,
+            subject_name=subject.name,
+            credit_code=subject.credit_code,
+            id_number_masked=subject.id_number_masked,
+            situation=r["situation"],
+            sector=r.get("sector", "")[:50],
+            penalty_number=r["penalty_number"],
+            penalty_date=v["penalty_date"],
+            penalty_amount=v["penalty_amount"],
+            penalty_carried_out=v["penalty_carried_out"],
+            decision_number=r["decision_number"],
+            listed_on=v["listed_on"],
+            expires_on=v["expires_on"],
+            eligible_on=eligible_from(v["listed_on"]),
+            measures=v["measures"],
+            facts=r.get("facts") or "（历史名单导入）",
+            status=EntryStatus.LISTED,
+            published=True,
+            published_at=now(),
+            origin="import",
+        )
         session.add(entry)
         groups.setdefault((entry.bureau_id, entry.penalty_number, entry.listed_on), []).append(entry)
     session.flush()
-    return [start_management_case(session, entries, origin="import", actor=admin) for entries in groups.values()]
+    return [
+        start_management_case(session, entries, origin="import", actor=admin) for entries in groups.values()
+    ]
 
 
-TEMPLATE = ",".join(COLUMNS) + "\n" + ",".join([
-    "CITY", "unit", "某某化工有限公司", "91330100MA2C00009K", "", "unit", "ACC_CONCEAL", "示市应急罚〔2024〕12号",
-    "2024-03-01", "300000", "是", "示市应急失信〔2024〕3号", "2024-03-20", "", "key_inspection;joint_punishment",
-    "化工", "瞒报生产安全事故"]) + "\n"
+TEMPLATE = (
+    ",".join(COLUMNS)
+    + "\n"
+    + ",".join(
+        [
+            "CITY",
+            "unit",
+            "某某化工有限公司",
+            "91330100MA2C00009K",
+            "",
+            "unit",
+            "ACC_CONCEAL",
+            "示市应急罚〔2024〕12号",
+            "2024-03-01",
+            "300000",
+            "是",
+            "示市应急失信〔2024〕3号",
+            "2024-03-20",
+            "",
+            "key_inspection;joint_punishment",
+            "化工",
+            "瞒报生产安全事故",
+        ]
+    )
+    + "\n"
+)

@@ -2,13 +2,14 @@
 
 Each runs inside the engine step that reached the script task, in its transaction.
 """
+
 from __future__ import annotations
 
 from app.calendar import workdays as cal
 from app.clock import now
 from app.engine.functions import action, run_context
-from app.models import IllegalTransition, RegisterEntry
 from app.engine.runtime import audit
+from app.models import IllegalTransition, RegisterEntry
 
 
 def _entry(ctx) -> RegisterEntry:
@@ -27,6 +28,11 @@ def remove_early() -> None:
         entry.remove_early(cal.local_date(now()))
     except IllegalTransition as exc:
         raise ValueError(exc.message) from None
-    audit(ctx.session, ctx.case, None, "register_removed_early",
-          summary=f"{entry.subject_name} 已提前移出名单，停止公示，管理措施解除",
-          data={"register_entry_id": entry.id})
+    audit(
+        ctx.session,
+        ctx.case,
+        None,
+        "register_removed_early",
+        summary=f"{entry.subject_name} 已提前移出名单，停止公示，管理措施解除",
+        data={"register_entry_id": entry.id},
+    )

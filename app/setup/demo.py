@@ -1,5 +1,6 @@
 """Demo data: a province, a city and a county bureau, one user per role in the city
 and the county, and listed subjects (some listed over 12 months ago)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,12 +16,22 @@ from app.domain.roles import ROLES
 from app.models import Bureau, EntryStatus, RegisterEntry, User, UserRole
 from app.register.proposals import start_management_case
 
-DISPLAY = {"clerk": "王受理", "verifier": "李核查", "leader": "张局长", "publisher": "赵信息",
-           "officer": "陈承办", "legal": "刘法制", "supervisor": "孙督办", "designer": "周设计",
-           "admin": "吴管理"}
+DISPLAY = {
+    "clerk": "王受理",
+    "verifier": "李核查",
+    "leader": "张局长",
+    "publisher": "赵信息",
+    "officer": "陈承办",
+    "legal": "刘法制",
+    "supervisor": "孙督办",
+    "designer": "周设计",
+    "admin": "吴管理",
+}
 
 
-def _user(session: Session, username: str, name: str, bureau: Bureau, roles: list[str], password: str) -> User:
+def _user(
+    session: Session, username: str, name: str, bureau: Bureau, roles: list[str], password: str
+) -> User:
     user = User(username=username, display_name=name, bureau_id=bureau.id, password_hash="")
     user.set_password(password)
     user.role_rows = [UserRole(role=r) for r in roles]
@@ -35,10 +46,14 @@ def seed(session: Session, password: str, management_cases: bool = True) -> bool
     province = Bureau(code="PROV", name="示范省应急管理厅", level="province", doc_prefix="示省应急")
     session.add(province)
     session.flush()
-    city = Bureau(code="CITY", name="示范市应急管理局", level="city", doc_prefix="示市应急", parent_id=province.id)
+    city = Bureau(
+        code="CITY", name="示范市应急管理局", level="city", doc_prefix="示市应急", parent_id=province.id
+    )
     session.add(city)
     session.flush()
-    county = Bureau(code="COUNTY", name="示范县应急管理局", level="county", doc_prefix="示县应急", parent_id=city.id)
+    county = Bureau(
+        code="COUNTY", name="示范县应急管理局", level="county", doc_prefix="示县应急", parent_id=city.id
+    )
     session.add(county)
     session.flush()
     for role in ROLES:
@@ -58,17 +73,26 @@ def seed(session: Session, password: str, management_cases: bool = True) -> bool
     for bureau, name, body, situation, months_ago, sector in entries:
         listed_on = cal.add_months(today, -months_ago)
         entry = RegisterEntry(
-            bureau_id=bureau.id, subject_kind="institution" if "评价" in name else "unit",
-            subject_name=name, credit_code=make_credit_code(body[:17].ljust(17, "0")),
-            situation=situation, sector=sector,
+            bureau_id=bureau.id,
+            subject_kind="institution" if "评价" in name else "unit",
+            subject_name=name,
+            credit_code=make_credit_code(body[:17].ljust(17, "0")),
+            situation=situation,
+            sector=sector,
             penalty_number=f"{bureau.doc_prefix}罚〔{listed_on.year}〕{len(name)}号",
-            penalty_date=listed_on - dt.timedelta(days=20), penalty_carried_out=True,
+            penalty_date=listed_on - dt.timedelta(days=20),
+            penalty_carried_out=True,
             decision_number=f"{bureau.doc_prefix}失信〔{listed_on.year}〕{months_ago}号",
-            listed_on=listed_on, expires_on=period_end(listed_on), eligible_on=eligible_from(listed_on),
+            listed_on=listed_on,
+            expires_on=period_end(listed_on),
+            eligible_on=eligible_from(listed_on),
             origin="demo",
             measures=["key_inspection", "no_honours", "funding_restricted"],
             facts=f"{name}存在严重违法失信行为，依法列入严重失信主体名单。",
-            status=EntryStatus.LISTED, published=True, published_at=now())
+            status=EntryStatus.LISTED,
+            published=True,
+            published_at=now(),
+        )
         session.add(entry)
         session.flush()
         if management_cases:

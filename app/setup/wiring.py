@@ -1,17 +1,17 @@
 """Connects the pieces that must not import each other: the engine's hooks, the
 calendar's override source, and the login loader."""
+
 from __future__ import annotations
 
 from flask import Flask, has_app_context
 
 from app.calendar import workdays as cal
-from app.engine import TIMER_LISTENERS
-from app.engine import functions
-from app.extensions import db, login_manager
-from app.register import repair_actions as diagram_actions  # noqa: F401  (registers the diagram actions)
-from app.register import actions as listing_actions  # noqa: F401  (listing, register life, exceptional paths)
-from app.cases.escalation import on_timers_fired
 from app.calendar.overrides import cached_overrides
+from app.cases.escalation import on_timers_fired
+from app.engine import TIMER_LISTENERS, functions
+from app.extensions import db, login_manager
+from app.register import actions as listing_actions  # noqa: F401  (listing, register life, exceptional paths)
+from app.register import repair_actions as diagram_actions  # noqa: F401  (registers the diagram actions)
 
 
 def _overrides() -> cal.Overrides:

@@ -7,6 +7,7 @@ the reader sees, and flows (per month, finished tasks) to a period of local date
 Which steps of the diagrams count as a supplement request, a follow-up or an
 inspection is named once, in STEP_PREFIXES (matched as a prefix of the BPMN id).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,10 +18,10 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
+from app.calendar.urgency import WorkdayCounter
 from app.domain.situations import situation_label
 from app.models import AuditEvent, Bureau, Case, EntryStatus, RegisterEntry, TaskItem
 from app.stats.sql import date_month, local_day, local_month
-from app.calendar.urgency import WorkdayCounter
 from app.supervision.scope import process_names
 
 STEP_PREFIXES = {"supplement": "supplement", "follow_up": "follow_up", "inspection": "inspection"}
@@ -65,6 +66,7 @@ def _truthy(value) -> bool:
 
 # --- on-time rates and durations ---------------------------------------------
 
+
 def weighted_median(pairs: list[tuple[int, int]]) -> float | None:
     """statistics.median of values given as (value, how many times)."""
     total = sum(n for _v, n in pairs)
@@ -78,6 +80,7 @@ def weighted_median(pairs: list[tuple[int, int]]) -> float | None:
                 return value
             k -= n
         raise AssertionError("unreachable")
+
     middle = total // 2
     return nth(middle) if total % 2 else (nth(middle - 1) + nth(middle)) / 2
 
@@ -86,35 +89,57 @@ def _tally(rows, key, init) -> dict:
     """Sum finished / with_due / on_time / late_open per key."""
     table: dict = {}
     for row in rows:
-        entry = table.setdefault(key(row), {**init(row), "finished": 0, "with_due": 0, "on_time": 0, "late_open": 0})
+        entry = table.setdefault(
+            key(row), {**init(row), "finished": 0, "with_due": 0, "on_time": 0, "late_open": 0}
+        )
         for field in ("finished", "with_due", "on_time", "late_open"):
             entry[field] += int(getattr(row, field, 0) or 0)
     return table
 
 
-def on_time(session: Session, bureau_ids: set[int], period: Period, at: dt.datetime,
-            overrides: cal.Overrides) -> tuple[list[dict], list[dict]]:
+def on_time(
+    session: Session, bureau_ids: set[int], period: Period, at: dt.datetime, overrides: cal.Overrides
+) -> tuple[list[dict], list[dict]]:
     """Per step and per bureau: tasks finished in the period, how many by their due
     time, tasks still open past it (they count as late), median working days taken.
 
     Counted in SQL; the median works on (start day, end day) pairs, few per step."""
-    in_period = (TaskItem.bureau_id.in_(bureau_ids), TaskItem.outcome == "completed",
-                 TaskItem.completed_at.between(period.start_utc, period.end_utc))
-    counts = (func.count().label("finished"),
-              func.sum(case((TaskItem.due_at.is_not(None), 1), else_=0)).label("with_due"),
-              func.sum(case((TaskItem.completed_at <= TaskItem.due_at, 1), else_=0)).label("on_time"))
+    in_period = (
+        TaskItem.bureau_id.in_(bureau_ids),
+        TaskItem.outcome == "completed",
+        TaskItem.completed_at.between(period.start_utc, period.end_utc),
+    )
+    counts = (
+        func.count().label("finished"),
+        func.sum(case((TaskItem.due_at.is_not(None), 1), else_=0)).label("with_due"),
+        func.sum(case((TaskItem.completed_at <= TaskItem.due_at, 1), else_=0)).label("on_time"),
+    )
     late = (TaskItem.bureau_id.in_(bureau_ids), TaskItem.completed_at.is_(None), TaskItem.due_at < at)
     started, ended = local_day(TaskItem.created_at), local_day(TaskItem.completed_at)
     by_days = session.execute(
-        select(Case.process_key, TaskItem.step, func.max(TaskItem.name).label("name"), started, ended, *counts)
-        .join(Case, Case.id == TaskItem.case_id).where(*in_period)
-        .group_by(Case.process_key, TaskItem.step, started, ended)).all()
+        select(
+            Case.process_key, TaskItem.step, func.max(TaskItem.name).label("name"), started, ended, *counts
+        )
+        .join(Case, Case.id == TaskItem.case_id)
+        .where(*in_period)
+        .group_by(Case.process_key, TaskItem.step, started, ended)
+    ).all()
     late_steps = session.execute(
-        select(Case.process_key, TaskItem.step, func.max(TaskItem.name).label("name"),
-               func.count().label("late_open"))
-        .join(Case, Case.id == TaskItem.case_id).where(*late).group_by(Case.process_key, TaskItem.step)).all()
-    steps = _tally([*by_days, *late_steps], key=lambda r: (r.process_key, r.step),
-                   init=lambda r: {"process": r.process_key, "step": r.step, "name": r.name})
+        select(
+            Case.process_key,
+            TaskItem.step,
+            func.max(TaskItem.name).label("name"),
+            func.count().label("late_open"),
+        )
+        .join(Case, Case.id == TaskItem.case_id)
+        .where(*late)
+        .group_by(Case.process_key, TaskItem.step)
+    ).all()
+    steps = _tally(
+        [*by_days, *late_steps],
+        key=lambda r: (r.process_key, r.step),
+        init=lambda r: {"process": r.process_key, "step": r.step, "name": r.name},
+    )
     days: dict[tuple[str, str], list[tuple[int, int]]] = {}
     if by_days:
         first = min(dt.date.fromisoformat(r[3]) for r in by_days)
@@ -122,96 +147,185 @@ def on_time(session: Session, bureau_ids: set[int], period: Period, at: dt.datet
         for r in by_days:
             taken = counter.between(dt.date.fromisoformat(r[3]), dt.date.fromisoformat(r[4]))
             days.setdefault((r.process_key, r.step), []).append((taken, r.finished))
-    bureau_rows = [*session.execute(select(TaskItem.bureau_id, *counts).where(*in_period)
-                                    .group_by(TaskItem.bureau_id)),
-                   *session.execute(select(TaskItem.bureau_id, func.count().label("late_open")).where(*late)
-                                    .group_by(TaskItem.bureau_id))]
+    bureau_rows = [
+        *session.execute(select(TaskItem.bureau_id, *counts).where(*in_period).group_by(TaskItem.bureau_id)),
+        *session.execute(
+            select(TaskItem.bureau_id, func.count().label("late_open"))
+            .where(*late)
+            .group_by(TaskItem.bureau_id)
+        ),
+    ]
     bureaus = _tally(bureau_rows, key=lambda r: r.bureau_id, init=lambda r: {"bureau_id": r.bureau_id})
     names = process_names(session)
-    bureau_names = dict(session.execute(select(Bureau.id, Bureau.name).where(Bureau.id.in_(bureaus))).all()) \
-        if bureaus else {}
-    by_step = [{**row, "process_name": names.get(row["process"], row["process"]),
-                "rate": _rate(row["on_time"], row["with_due"] + row["late_open"]),
-                "median_working_days": weighted_median(days.get(key, []))}
-               for key, row in sorted(steps.items())]
-    by_bureau = [{**row, "bureau": bureau_names.get(row["bureau_id"], ""),
-                  "rate": _rate(row["on_time"], row["with_due"] + row["late_open"])}
-                 for _key, row in sorted(bureaus.items())]
+    bureau_names = (
+        dict(session.execute(select(Bureau.id, Bureau.name).where(Bureau.id.in_(bureaus))).all())
+        if bureaus
+        else {}
+    )
+    by_step = [
+        {
+            **row,
+            "process_name": names.get(row["process"], row["process"]),
+            "rate": _rate(row["on_time"], row["with_due"] + row["late_open"]),
+            "median_working_days": weighted_median(days.get(key, [])),
+        }
+        for key, row in sorted(steps.items())
+    ]
+    by_bureau = [
+        {
+            **row,
+            "bureau": bureau_names.get(row["bureau_id"], ""),
+            "rate": _rate(row["on_time"], row["with_due"] + row["late_open"]),
+        }
+        for _key, row in sorted(bureaus.items())
+    ]
     return by_step, by_bureau
 
 
 # --- repair applications ------------------------------------------------------
 
+
 def repair_by_month(session: Session, bureau_ids: set[int], period: Period) -> list[dict]:
     """Received, returned for supplement, not accepted, refused, granted, lapsed."""
-    months = {m: {"month": m, "received": 0, "supplement": 0, "rejected": 0, "refused": 0,
-                  "granted": 0, "lapsed": 0} for m in period.months()}
+    months = {
+        m: {
+            "month": m,
+            "received": 0,
+            "supplement": 0,
+            "rejected": 0,
+            "refused": 0,
+            "granted": 0,
+            "lapsed": 0,
+        }
+        for m in period.months()
+    }
     repair = (Case.process_key == REPAIR, Case.bureau_id.in_(bureau_ids))
 
     def add(field: str, column, stmt) -> None:
         month = local_month(column)
         for month_value, count in session.execute(
-                stmt.add_columns(month, func.count()).where(column.between(period.start_utc, period.end_utc))
-                .group_by(month)):
+            stmt.add_columns(month, func.count())
+            .where(column.between(period.start_utc, period.end_utc))
+            .group_by(month)
+        ):
             if month_value in months:
                 months[month_value][field] += count
+
     add("received", Case.created_at, select().select_from(Case).where(*repair))
-    add("supplement", TaskItem.created_at, select().select_from(TaskItem).join(Case, Case.id == TaskItem.case_id)
-        .where(*repair, TaskItem.step.startswith(STEP_PREFIXES["supplement"])))
+    add(
+        "supplement",
+        TaskItem.created_at,
+        select()
+        .select_from(TaskItem)
+        .join(Case, Case.id == TaskItem.case_id)
+        .where(*repair, TaskItem.step.startswith(STEP_PREFIXES["supplement"])),
+    )
     for outcome in REPAIR_OUTCOMES:
         add(outcome, Case.ended_at, select().select_from(Case).where(*repair, Case.status == outcome))
     # A grant ends the case only after the follow-up: count the removal itself.
-    add("granted", AuditEvent.at, select().select_from(AuditEvent).join(Case, Case.id == AuditEvent.case_id)
-        .where(*repair, AuditEvent.action == "register_removed_early"))
+    add(
+        "granted",
+        AuditEvent.at,
+        select()
+        .select_from(AuditEvent)
+        .join(Case, Case.id == AuditEvent.case_id)
+        .where(*repair, AuditEvent.action == "register_removed_early"),
+    )
     return list(months.values())
 
 
 # --- the register ---------------------------------------------------------------
 
+
 def listings(session: Session, bureau_ids: set[int], period: Period) -> dict:
     """The register as it stands (by status, situation, sector) and its flows per month."""
     in_scope = RegisterEntry.bureau_id.in_(bureau_ids)
     statuses = Counter({s: 0 for s in LISTED_STATUSES})
-    for status, count in session.execute(select(RegisterEntry.status, func.count())
-                                         .where(in_scope).group_by(RegisterEntry.status)):
+    for status, count in session.execute(
+        select(RegisterEntry.status, func.count()).where(in_scope).group_by(RegisterEntry.status)
+    ):
         statuses[str(getattr(status, "value", status))] += count
     ever_listed = (in_scope, RegisterEntry.status.in_(LISTED_STATUSES))
-    by_situation = [{"situation": s, "label": situation_label(s), "count": c} for s, c in session.execute(
-        select(RegisterEntry.situation, func.count()).where(*ever_listed)
-        .group_by(RegisterEntry.situation).order_by(func.count().desc(), RegisterEntry.situation))]
-    by_sector = [{"sector": s or "未填写", "count": c} for s, c in session.execute(
-        select(RegisterEntry.sector, func.count()).where(*ever_listed)
-        .group_by(RegisterEntry.sector).order_by(func.count().desc(), RegisterEntry.sector))]
+    by_situation = [
+        {"situation": s, "label": situation_label(s), "count": c}
+        for s, c in session.execute(
+            select(RegisterEntry.situation, func.count())
+            .where(*ever_listed)
+            .group_by(RegisterEntry.situation)
+            .order_by(func.count().desc(), RegisterEntry.situation)
+        )
+    ]
+    by_sector = [
+        {"sector": s or "未填写", "count": c}
+        for s, c in session.execute(
+            select(RegisterEntry.sector, func.count())
+            .where(*ever_listed)
+            .group_by(RegisterEntry.sector)
+            .order_by(func.count().desc(), RegisterEntry.sector)
+        )
+    ]
     months = {m: {"month": m, "listed": 0, "expired": 0, "removed_early": 0} for m in period.months()}
-    flows = [("listed", RegisterEntry.listed_on, LISTED_STATUSES),
-             ("expired", RegisterEntry.removed_on, ("expired",)),
-             ("removed_early", RegisterEntry.removed_on, ("removed_early",))]
+    flows = [
+        ("listed", RegisterEntry.listed_on, LISTED_STATUSES),
+        ("expired", RegisterEntry.removed_on, ("expired",)),
+        ("removed_early", RegisterEntry.removed_on, ("removed_early",)),
+    ]
     for field, column, statuses_in in flows:
         month = date_month(column)
         for month_value, count in session.execute(
-                select(month, func.count()).where(in_scope, RegisterEntry.status.in_(statuses_in),
-                                                  column.between(period.since, period.until)).group_by(month)):
+            select(month, func.count())
+            .where(
+                in_scope, RegisterEntry.status.in_(statuses_in), column.between(period.since, period.until)
+            )
+            .group_by(month)
+        ):
             if month_value in months:
                 months[month_value][field] += count
-    return {"status": [{"status": s, "label": STATUS_LABELS.get(s, s), "count": c} for s, c in statuses.items()],
-            "by_situation": by_situation, "by_sector": by_sector, "by_month": list(months.values())}
+    return {
+        "status": [{"status": s, "label": STATUS_LABELS.get(s, s), "count": c} for s, c in statuses.items()],
+        "by_situation": by_situation,
+        "by_sector": by_sector,
+        "by_month": list(months.values()),
+    }
 
 
 # --- follow-ups and inspections -----------------------------------------------
 
+
 def follow_ups(session: Session, bureau_ids: set[int], period: Period, at: dt.datetime) -> dict:
     prefix = STEP_PREFIXES["follow_up"]
     scope = (TaskItem.bureau_id.in_(bureau_ids), TaskItem.step.startswith(prefix))
-    done = session.scalar(select(func.count()).select_from(TaskItem).where(
-        *scope, TaskItem.outcome == "completed",
-        TaskItem.completed_at.between(period.start_utc, period.end_utc))) or 0
-    open_rows = session.execute(select(func.count(), func.coalesce(func.sum(
-        case((TaskItem.due_at < at, 1), else_=0)), 0)).where(*scope, TaskItem.completed_at.is_(None))).one()
-    rebounds = sum(1 for data in session.scalars(
-        select(AuditEvent.data).join(Case, Case.id == AuditEvent.case_id).where(
-            Case.bureau_id.in_(bureau_ids), AuditEvent.action == "complete", AuditEvent.step.startswith(prefix),
-            AuditEvent.at.between(period.start_utc, period.end_utc)))
-        if _truthy((data or {}).get("rebound")))
+    done = (
+        session.scalar(
+            select(func.count())
+            .select_from(TaskItem)
+            .where(
+                *scope,
+                TaskItem.outcome == "completed",
+                TaskItem.completed_at.between(period.start_utc, period.end_utc),
+            )
+        )
+        or 0
+    )
+    open_rows = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((TaskItem.due_at < at, 1), else_=0)), 0)).where(
+            *scope, TaskItem.completed_at.is_(None)
+        )
+    ).one()
+    rebounds = sum(
+        1
+        for data in session.scalars(
+            select(AuditEvent.data)
+            .join(Case, Case.id == AuditEvent.case_id)
+            .where(
+                Case.bureau_id.in_(bureau_ids),
+                AuditEvent.action == "complete",
+                AuditEvent.step.startswith(prefix),
+                AuditEvent.at.between(period.start_utc, period.end_utc),
+            )
+        )
+        if _truthy((data or {}).get("rebound"))
+    )
     return {"done": done, "rebounds": rebounds, "open": int(open_rows[0]), "overdue": int(open_rows[1])}
 
 
@@ -219,26 +333,39 @@ def inspections(session: Session, bureau_ids: set[int], period: Period, at: dt.d
     """Inspections of listed subjects that fell due in the period (up to now): done, on time."""
     end = min(period.end_utc, at)
     done = TaskItem.outcome == "completed"
-    due, finished, timely, overdue = session.execute(select(
-        func.count(), func.sum(case((done, 1), else_=0)),
-        func.sum(case((and_(done, TaskItem.completed_at <= TaskItem.due_at), 1), else_=0)),
-        func.sum(case((and_(TaskItem.completed_at.is_(None), TaskItem.due_at < at), 1), else_=0)),
-    ).where(TaskItem.bureau_id.in_(bureau_ids), TaskItem.step.startswith(STEP_PREFIXES["inspection"]),
-            TaskItem.due_at.between(period.start_utc, end))).one()
-    return {"due": due or 0, "done": int(finished or 0), "done_on_time": int(timely or 0),
-            "overdue_open": int(overdue or 0)}
+    due, finished, timely, overdue = session.execute(
+        select(
+            func.count(),
+            func.sum(case((done, 1), else_=0)),
+            func.sum(case((and_(done, TaskItem.completed_at <= TaskItem.due_at), 1), else_=0)),
+            func.sum(case((and_(TaskItem.completed_at.is_(None), TaskItem.due_at < at), 1), else_=0)),
+        ).where(
+            TaskItem.bureau_id.in_(bureau_ids),
+            TaskItem.step.startswith(STEP_PREFIXES["inspection"]),
+            TaskItem.due_at.between(period.start_utc, end),
+        )
+    ).one()
+    return {
+        "due": due or 0,
+        "done": int(finished or 0),
+        "done_on_time": int(timely or 0),
+        "overdue_open": int(overdue or 0),
+    }
 
 
-def figures(session: Session, bureau_ids: set[int], period: Period, at: dt.datetime,
-            overrides: cal.Overrides) -> dict:
+def figures(
+    session: Session, bureau_ids: set[int], period: Period, at: dt.datetime, overrides: cal.Overrides
+) -> dict:
     by_step, by_bureau = on_time(session, bureau_ids, period, at, overrides)
-    return {"period": {"since": period.since.isoformat(), "until": period.until.isoformat()},
-            "on_time_by_step": by_step, "on_time_by_bureau": by_bureau,
-            "repair_by_month": repair_by_month(session, bureau_ids, period),
-            "listings": listings(session, bureau_ids, period),
-            "follow_ups": follow_ups(session, bureau_ids, period, at),
-            "inspections": inspections(session, bureau_ids, period, at)}
-
+    return {
+        "period": {"since": period.since.isoformat(), "until": period.until.isoformat()},
+        "on_time_by_step": by_step,
+        "on_time_by_bureau": by_bureau,
+        "repair_by_month": repair_by_month(session, bureau_ids, period),
+        "listings": listings(session, bureau_ids, period),
+        "follow_ups": follow_ups(session, bureau_ids, period, at),
+        "inspections": inspections(session, bureau_ids, period, at),
+    }
 
 
 def parse_period(args, today: dt.date) -> tuple[Period, dict[str, str]]:

@@ -4,6 +4,7 @@ UTC timestamp, and the month of a date, for SQLite and PostgreSQL.
 Timestamps are stored as naive UTC; Shanghai is UTC+8 all year (no daylight saving
 since 1991), so the local day is the UTC timestamp plus eight hours.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import String
@@ -13,6 +14,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 class local_day(FunctionElement):
     """'YYYY-MM-DD' of a UTC timestamp column, in Shanghai."""
+
     type = String()
     inherit_cache = True
     name = "local_day"
@@ -20,6 +22,7 @@ class local_day(FunctionElement):
 
 class local_month(FunctionElement):
     """'YYYY-MM' of a UTC timestamp column, in Shanghai."""
+
     type = String()
     inherit_cache = True
     name = "local_month"
@@ -27,6 +30,7 @@ class local_month(FunctionElement):
 
 class date_month(FunctionElement):
     """'YYYY-MM' of a date column."""
+
     type = String()
     inherit_cache = True
     name = "date_month"

@@ -11,6 +11,7 @@ Each action is recorded in the case history (AuditEvent "reminder", "reassign",
 "note"); reminders and reassignments reach the inbox as Notification rows of kind
 "reminder".  Functions flush, never commit.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ MAX_TEXT = 400
 
 class SupervisionError(Exception):
     """A refused supervisor action; `status` is the HTTP status the API answers with."""
+
     status = 422
 
     def __init__(self, message: str):
@@ -52,6 +54,7 @@ class TaskClosed(SupervisionError):
 
 
 # --- permission checks ------------------------------------------------------
+
 
 def require_supervisor(user: User) -> None:
     if SUPERVISOR not in user.roles:
@@ -101,8 +104,10 @@ def _lock_open(session: Session, item: TaskItem) -> None:
 
 # --- actions ----------------------------------------------------------------
 
-def remind_task(session: Session, actor: User, task_id: int, *, target: str = "auto",
-                message: str = "") -> Notification:
+
+def remind_task(
+    session: Session, actor: User, task_id: int, *, target: str = "auto", message: str = ""
+) -> Notification:
     """A reminder to the task's assignee, or to everyone holding its role when it is
     unclaimed (target "auto"); "assignee" or "role" choose explicitly."""
     item = visible_task(session, actor, task_id)
@@ -119,12 +124,26 @@ def remind_task(session: Session, actor: User, task_id: int, *, target: str = "a
     if text:
         body += f"。{text}"
     at = now()
-    note = Notification(bureau_id=item.bureau_id, user_id=to_user, role=None if to_user else item.role,
-                        case_id=case.id, kind="reminder", message=body[:500], created_at=at)
+    note = Notification(
+        bureau_id=item.bureau_id,
+        user_id=to_user,
+        role=None if to_user else item.role,
+        case_id=case.id,
+        kind="reminder",
+        message=body[:500],
+        created_at=at,
+    )
     session.add(note)
-    audit(session, case, actor, "reminder", step=item.step, at=at,
-          summary=f"督办“{item.name}”，提醒 {who}",
-          data={"提醒对象": who, "督办意见": text or "—", "督办机关": actor.bureau.name})
+    audit(
+        session,
+        case,
+        actor,
+        "reminder",
+        step=item.step,
+        at=at,
+        summary=f"督办“{item.name}”，提醒 {who}",
+        data={"提醒对象": who, "督办意见": text or "—", "督办机关": actor.bureau.name},
+    )
     session.flush()
     return note
 
@@ -134,15 +153,18 @@ def reassign_candidates(session: Session, bureau_id: int, roles: set[str]) -> di
     choices: dict[str, list[User]] = {}
     if roles:
         for role, user in session.execute(
-                select(UserRole.role, User).join(User, User.id == UserRole.user_id)
-                .where(User.bureau_id == bureau_id, User.active.is_(True), UserRole.role.in_(roles))
-                .order_by(User.username)).unique():
+            select(UserRole.role, User)
+            .join(User, User.id == UserRole.user_id)
+            .where(User.bureau_id == bureau_id, User.active.is_(True), UserRole.role.in_(roles))
+            .order_by(User.username)
+        ).unique():
             choices.setdefault(role, []).append(user)
     return choices
 
 
-def reassign_task(session: Session, actor: User, task_id: int, to_user_id: int | None,
-                  reason: str = "") -> TaskItem:
+def reassign_task(
+    session: Session, actor: User, task_id: int, to_user_id: int | None, reason: str = ""
+) -> TaskItem:
     item = visible_task(session, actor, task_id)
     require_act_in(actor, item.bureau_id, "改派")
     _lock_open(session, item)
@@ -162,20 +184,34 @@ def reassign_task(session: Session, actor: User, task_id: int, to_user_id: int |
     at = now()
     item.claimed_by_id = target.id
     case = item.case
-    audit(session, case, actor, "reassign", step=item.step, at=at,
-          summary=f"“{item.name}”由 {previous} 改派给 {target.display_name}",
-          data={"原办理人": previous, "改派给": target.display_name, "改派理由": text or "—"})
-    session.add(Notification(bureau_id=item.bureau_id, user_id=target.id, case_id=case.id, kind="reminder",
-                             created_at=at,
-                             message=f"督办改派：“{item.name}”（{case.number}）已改派给您办理"
-                                     + (f"。{text}" if text else "")))
+    audit(
+        session,
+        case,
+        actor,
+        "reassign",
+        step=item.step,
+        at=at,
+        summary=f"“{item.name}”由 {previous} 改派给 {target.display_name}",
+        data={"原办理人": previous, "改派给": target.display_name, "改派理由": text or "—"},
+    )
+    session.add(
+        Notification(
+            bureau_id=item.bureau_id,
+            user_id=target.id,
+            case_id=case.id,
+            kind="reminder",
+            created_at=at,
+            message=f"督办改派：“{item.name}”（{case.number}）已改派给您办理" + (f"。{text}" if text else ""),
+        )
+    )
     session.flush()
     session.expire(item, ["claimed_by"])
     return item
 
 
-def add_note(session: Session, actor: User, case_id: int, text: str, *,
-             task_id: int | None = None) -> AuditEvent:
+def add_note(
+    session: Session, actor: User, case_id: int, text: str, *, task_id: int | None = None
+) -> AuditEvent:
     """A supervisor's note on a case (optionally about one of its tasks), in its history."""
     case = visible_case(session, actor, case_id)
     body = _clean_text(text, "备注内容", required=True)
@@ -185,8 +221,7 @@ def add_note(session: Session, actor: User, case_id: int, text: str, *,
         if item is None or item.case_id != case.id:
             raise InvalidRequest("该任务不属于这个案件")
         step = item.step
-    event = audit(session, case, actor, "note", step=step, summary=body,
-                  data={"督办机关": actor.bureau.name})
+    event = audit(session, case, actor, "note", step=step, summary=body, data={"督办机关": actor.bureau.name})
     session.flush()
     return event
 
@@ -196,8 +231,10 @@ def latest_supervision(session: Session, case_ids: set[int]) -> dict[int, AuditE
     if not case_ids:
         return {}
     latest: dict[int, AuditEvent] = {}
-    for event in session.scalars(select(AuditEvent).where(
-            AuditEvent.case_id.in_(case_ids), AuditEvent.action.in_(("reminder", "reassign", "note")))
-            .order_by(AuditEvent.at, AuditEvent.id)):
+    for event in session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.case_id.in_(case_ids), AuditEvent.action.in_(("reminder", "reassign", "note")))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ):
         latest[event.case_id] = event
     return latest

@@ -5,6 +5,7 @@ It reads the task and timer indexes only, never a workflow (the SQL is in
 supervision_query).  Names (case, officer, bureau), timer kinds and working days
 are looked up for the rows of the current page only.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
-from app.models import Bureau, Case, Timer, User
 from app.calendar.urgency import WorkdayCounter, due_soon_horizon, working_days_late
+from app.models import Bureau, Case, Timer, User
 from app.supervision.board_sql import UNCLAIMED, Criteria, count_states, page_rows
 from app.supervision.scope import process_names, subtree_ids
 
@@ -25,8 +26,14 @@ DEFAULT_WITHIN = 3  # "due soon": within this many working days
 MAX_WITHIN = 30
 PER_PAGE = 50
 MAX_PER_PAGE = 200
-FIELD_LABELS = {"state": "状态", "within": "即将到期天数", "bureau": "机关", "page": "页码", "per_page": "每页条数",
-                "officer": "办理人"}
+FIELD_LABELS = {
+    "state": "状态",
+    "within": "即将到期天数",
+    "bureau": "机关",
+    "page": "页码",
+    "per_page": "每页条数",
+    "officer": "办理人",
+}
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,12 @@ class BoardFilter:
             values["state"] = state
         else:
             errors["state"] = f"状态应为 {'、'.join(STATES)} 之一"
-        for name, low, high in (("within", 0, MAX_WITHIN), ("bureau", 1, None), ("page", 1, None),
-                                ("per_page", 1, MAX_PER_PAGE)):
+        for name, low, high in (
+            ("within", 0, MAX_WITHIN),
+            ("bureau", 1, None),
+            ("page", 1, None),
+            ("per_page", 1, MAX_PER_PAGE),
+        ):
             raw = (args.get(name) or "").strip()
             if not raw:
                 continue
@@ -77,8 +88,15 @@ class BoardFilter:
 
     def to_args(self, **changes) -> dict:
         """Query arguments that reproduce this filter (defaults left out), with changes."""
-        values = {"state": self.state, "within": self.within, "bureau": self.bureau_id,
-                  "process": self.process, "step": self.step, "officer": self.officer, "page": self.page}
+        values = {
+            "state": self.state,
+            "within": self.within,
+            "bureau": self.bureau_id,
+            "process": self.process,
+            "step": self.step,
+            "officer": self.officer,
+            "page": self.page,
+        }
         values.update(changes)
         defaults = {"state": "pending", "within": DEFAULT_WITHIN, "page": 1}
         return {k: v for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
@@ -138,25 +156,46 @@ def row_state(row: BoardRow, at: dt.datetime, horizon: dt.datetime) -> str:
     return "pending"
 
 
-def load_board(session: Session, bureau_ids: set[int], f: BoardFilter, at: dt.datetime,
-               overrides: cal.Overrides) -> BoardPage:
+def load_board(
+    session: Session, bureau_ids: set[int], f: BoardFilter, at: dt.datetime, overrides: cal.Overrides
+) -> BoardPage:
     """One page of the board for a user who sees `bureau_ids`."""
     if f.bureau_id is not None:
         bureau_ids = subtree_ids(session, f.bureau_id, bureau_ids)
     criteria = Criteria(frozenset(bureau_ids), process=f.process, step=f.step, officer=f.officer)
     horizon = due_soon_horizon(at, f.within, overrides)
     counts = count_states(session, criteria, at, horizon)
-    page = BoardPage(rows=[], counts={k: counts[k] for k in STATES}, filter=f, horizon=horizon, at=at,
-                     total=counts[f.state])
+    page = BoardPage(
+        rows=[],
+        counts={k: counts[k] for k in STATES},
+        filter=f,
+        horizon=horizon,
+        at=at,
+        total=counts[f.state],
+    )
     if not page.total:
         return page
-    for r in page_rows(session, criteria, f.state, counts, at, horizon,
-                       offset=(f.page - 1) * f.per_page, limit=f.per_page):
-        page.rows.append(BoardRow(
-            source=r["source"], ref_id=r["ref_id"], case_id=r["case_id"], bureau_id=r["bureau_id"],
-            step=r["step"], name=r["name"], role=r["role"], kind=r["kind"] or "task", due_at=r["due_at"],
-            warn_at=r["warn_at"], escalated_at=r["escalated_at"], created_at=r["created_at"],
-            assignee_id=r["assignee_id"], failed=bool(r["failed"])))
+    for r in page_rows(
+        session, criteria, f.state, counts, at, horizon, offset=(f.page - 1) * f.per_page, limit=f.per_page
+    ):
+        page.rows.append(
+            BoardRow(
+                source=r["source"],
+                ref_id=r["ref_id"],
+                case_id=r["case_id"],
+                bureau_id=r["bureau_id"],
+                step=r["step"],
+                name=r["name"],
+                role=r["role"],
+                kind=r["kind"] or "task",
+                due_at=r["due_at"],
+                warn_at=r["warn_at"],
+                escalated_at=r["escalated_at"],
+                created_at=r["created_at"],
+                assignee_id=r["assignee_id"],
+                failed=bool(r["failed"]),
+            )
+        )
     _describe(session, page, overrides)
     return page
 
@@ -166,20 +205,38 @@ def _describe(session: Session, page: BoardPage, overrides: cal.Overrides) -> No
     rows = page.rows
     if not rows:
         return
-    cases = {c.id: c for c in session.execute(select(
-        Case.id, Case.number, Case.subject_name, Case.process_key).where(Case.id.in_({r.case_id for r in rows})))}
+    cases = {
+        c.id: c
+        for c in session.execute(
+            select(Case.id, Case.number, Case.subject_name, Case.process_key).where(
+                Case.id.in_({r.case_id for r in rows})
+            )
+        )
+    }
     user_ids = {r.assignee_id for r in rows if r.assignee_id}
-    users = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all()) \
-        if user_ids else {}
-    bureaus = dict(session.execute(select(Bureau.id, Bureau.name).where(
-        Bureau.id.in_({r.bureau_id for r in rows}))).all())
+    users = (
+        dict(session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all())
+        if user_ids
+        else {}
+    )
+    bureaus = dict(
+        session.execute(
+            select(Bureau.id, Bureau.name).where(Bureau.id.in_({r.bureau_id for r in rows}))
+        ).all()
+    )
     page.process_names = process_names(session)
     task_rows = [r for r in rows if r.source == "task" and r.due_at is not None]
     kinds: dict[tuple[int, str | None], str] = {}
     if task_rows:  # the kind of timer that set each task's due time (deadline or cutoff)
-        for case_id, step, kind in session.execute(select(Timer.case_id, Timer.step, Timer.kind).where(
-                Timer.case_id.in_({r.case_id for r in task_rows}), Timer.cancelled_at.is_(None),
-                Timer.kind.in_(("deadline", "cutoff"))).order_by(Timer.due_at.desc())):
+        for case_id, step, kind in session.execute(
+            select(Timer.case_id, Timer.step, Timer.kind)
+            .where(
+                Timer.case_id.in_({r.case_id for r in task_rows}),
+                Timer.cancelled_at.is_(None),
+                Timer.kind.in_(("deadline", "cutoff")),
+            )
+            .order_by(Timer.due_at.desc())
+        ):
             kinds[(case_id, step)] = kind
     today = cal.local_date(page.at)
     dated = [cal.local_date(r.due_at) for r in rows if r.due_at is not None] + [today]

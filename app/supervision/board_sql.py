@@ -10,6 +10,7 @@ A pending timer on a user task is the task's own deadline (or warning): the engi
 keeps a boundary timer only while its task waits, so the task's row stands for it.
 Other pending timers (waits, timers on non-user steps) are rows of their own.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,20 @@ import heapq
 from dataclasses import dataclass
 from itertools import islice
 
-from sqlalchemy import ColumnElement, Integer, Select, String, and_, case, cast, func, literal, null, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from app.models import Case, ProcessVersion, TaskItem, Timer
@@ -29,6 +43,7 @@ _own_row_cache: dict[tuple, frozenset[str]] = {}
 @dataclass(frozen=True)
 class Criteria:
     """Everything that narrows the board except the state."""
+
     bureau_ids: frozenset[int]
     process: str = ""
     step: str = ""
@@ -39,8 +54,13 @@ def own_row_steps(session: Session) -> frozenset[str]:
     """Steps whose pending timers are rows of their own: the activities that timers are
     attached to, other than user tasks (read from the deployed diagrams, cached until a
     version is published).  Timers attached to nothing (waits) are rows of their own too."""
-    key = tuple(session.execute(select(func.count(ProcessVersion.id), func.max(ProcessVersion.id))
-                                .where(ProcessVersion.state != "draft")).one())
+    key = tuple(
+        session.execute(
+            select(func.count(ProcessVersion.id), func.max(ProcessVersion.id)).where(
+                ProcessVersion.state != "draft"
+            )
+        ).one()
+    )
     if key not in _own_row_cache:
         user_tasks: set[str] = set()
         attached: set[str] = set()
@@ -54,10 +74,20 @@ def own_row_steps(session: Session) -> frozenset[str]:
 
 def _task_branch(c: Criteria):
     stmt = select(
-        literal("task", String(8)).label("source"), TaskItem.id.label("ref_id"), TaskItem.case_id,
-        TaskItem.bureau_id, TaskItem.step, TaskItem.name, TaskItem.role,
-        cast(null(), String(16)).label("kind"), TaskItem.due_at, TaskItem.warn_at, TaskItem.escalated_at,
-        TaskItem.created_at, TaskItem.claimed_by_id.label("assignee_id"), cast(null(), Integer).label("failed"),
+        literal("task", String(8)).label("source"),
+        TaskItem.id.label("ref_id"),
+        TaskItem.case_id,
+        TaskItem.bureau_id,
+        TaskItem.step,
+        TaskItem.name,
+        TaskItem.role,
+        cast(null(), String(16)).label("kind"),
+        TaskItem.due_at,
+        TaskItem.warn_at,
+        TaskItem.escalated_at,
+        TaskItem.created_at,
+        TaskItem.claimed_by_id.label("assignee_id"),
+        cast(null(), Integer).label("failed"),
     ).where(TaskItem.completed_at.is_(None), TaskItem.bureau_id.in_(c.bureau_ids))
     if c.process:
         stmt = stmt.where(TaskItem.case_id.in_(select(Case.id).where(Case.process_key == c.process)))
@@ -73,14 +103,26 @@ def _task_branch(c: Criteria):
 def _timer_branch(c: Criteria, own_steps: frozenset[str] | None):
     """Pending timers attached to nothing (own_steps None), or to one of own_steps."""
     stmt = select(
-        literal("timer", String(8)).label("source"), Timer.id.label("ref_id"), Timer.case_id,
-        Timer.bureau_id, Timer.step, Timer.name, cast(null(), String(32)).label("role"),
-        Timer.kind, Timer.due_at, cast(null(), Timer.due_at.type).label("warn_at"),
-        cast(null(), Timer.due_at.type).label("escalated_at"), Timer.created_at,
+        literal("timer", String(8)).label("source"),
+        Timer.id.label("ref_id"),
+        Timer.case_id,
+        Timer.bureau_id,
+        Timer.step,
+        Timer.name,
+        cast(null(), String(32)).label("role"),
+        Timer.kind,
+        Timer.due_at,
+        cast(null(), Timer.due_at.type).label("warn_at"),
+        cast(null(), Timer.due_at.type).label("escalated_at"),
+        Timer.created_at,
         cast(null(), Integer).label("assignee_id"),
         case((Timer.failed_at.is_not(None), 1), else_=0).label("failed"),
-    ).where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.bureau_id.in_(c.bureau_ids),
-            Timer.step.is_(None) if own_steps is None else Timer.step.in_(own_steps))
+    ).where(
+        Timer.fired_at.is_(None),
+        Timer.cancelled_at.is_(None),
+        Timer.bureau_id.in_(c.bureau_ids),
+        Timer.step.is_(None) if own_steps is None else Timer.step.in_(own_steps),
+    )
     if c.process:
         stmt = stmt.where(Timer.case_id.in_(select(Case.id).where(Case.process_key == c.process)))
     if c.step:
@@ -91,6 +133,7 @@ def _timer_branch(c: Criteria, own_steps: frozenset[str] | None):
 @dataclass(frozen=True)
 class Branch:
     """One kind of board row: its select, due and warn columns, and its id column."""
+
     select: Select
     due: ColumnElement
     warn: ColumnElement | None
@@ -141,8 +184,16 @@ def count_states(session: Session, c: Criteria, at: dt.datetime, horizon: dt.dat
     return counts
 
 
-def page_rows(session: Session, c: Criteria, state: str, counts: dict[str, int], at: dt.datetime,
-              horizon: dt.datetime, offset: int, limit: int) -> list:
+def page_rows(
+    session: Session,
+    c: Criteria,
+    state: str,
+    counts: dict[str, int],
+    at: dt.datetime,
+    horizon: dt.datetime,
+    offset: int,
+    limit: int,
+) -> list:
     """One page, most urgent first: by due time then id; rows without a due time last.
 
     Each kind of row is read on its own, ordered by (due time, id) with a LIMIT, which
@@ -154,8 +205,12 @@ def page_rows(session: Session, c: Criteria, state: str, counts: dict[str, int],
     if offset < dated:
         streams = []
         for index, b in enumerate(branches):
-            stmt = (b.select.with_only_columns(b.due, b.key, maintain_column_froms=True)
-                    .where(b.due.is_not(None)).order_by(b.due, b.key).limit(offset + limit))
+            stmt = (
+                b.select.with_only_columns(b.due, b.key, maintain_column_froms=True)
+                .where(b.due.is_not(None))
+                .order_by(b.due, b.key)
+                .limit(offset + limit)
+            )
             if state != "pending":
                 stmt = stmt.where(state_condition(b.due, b.warn, state, at, horizon))
             streams.append([(due, key, index) for due, key in session.execute(stmt)])
@@ -168,7 +223,12 @@ def page_rows(session: Session, c: Criteria, state: str, counts: dict[str, int],
                     found[(index, row["ref_id"])] = row
         rows = [found[(index, key)] for _due, key, index in keys]
     if state == "pending" and len(rows) < limit and counts["undated"]:
-        stmt = (branches[0].select.where(TaskItem.due_at.is_(None)).order_by(TaskItem.created_at, TaskItem.id)
-                .limit(limit - len(rows)).offset(max(0, offset - dated)))
+        stmt = (
+            branches[0]
+            .select.where(TaskItem.due_at.is_(None))
+            .order_by(TaskItem.created_at, TaskItem.id)
+            .limit(limit - len(rows))
+            .offset(max(0, offset - dated))
+        )
         rows += session.execute(stmt).mappings().all()
     return rows

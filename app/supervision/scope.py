@@ -1,5 +1,6 @@
 """What a supervisor's pages choose from: the bureau tree they see, the processes,
 their steps, and the officers of those bureaus."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -23,6 +24,7 @@ def bureau_tree(session: Session, visible: set[int]) -> list[tuple[Bureau, int]]
         ordered.append((node, depth))
         for child in children.get(node.id, []):
             walk(child, depth + 1)
+
     for top in (b for b in bureaus if b.id in visible and b.parent_id not in visible):
         walk(top, 0)
     return [(b, d) for b, d in ordered if b.id in visible]
@@ -36,8 +38,9 @@ def subtree_ids(session: Session, bureau_id: int, within: set[int]) -> set[int]:
 def process_names(session: Session) -> dict[str, str]:
     """Process key -> name of its latest version."""
     names: dict[str, str] = {}
-    for key, name in session.execute(select(ProcessVersion.key, ProcessVersion.name)
-                                     .order_by(ProcessVersion.key, ProcessVersion.number)):
+    for key, name in session.execute(
+        select(ProcessVersion.key, ProcessVersion.name).order_by(ProcessVersion.key, ProcessVersion.number)
+    ):
         names[key] = name
     return names
 
@@ -45,8 +48,11 @@ def process_names(session: Session) -> dict[str, str]:
 def step_choices(session: Session) -> list[tuple[str, str, str]]:
     """(process key, step id, step name) of the user tasks of published processes."""
     choices = []
-    for key, meta in session.execute(select(ProcessVersion.key, ProcessVersion.meta).where(
-            ProcessVersion.state == "published").order_by(ProcessVersion.key)):
+    for key, meta in session.execute(
+        select(ProcessVersion.key, ProcessVersion.meta)
+        .where(ProcessVersion.state == "published")
+        .order_by(ProcessVersion.key)
+    ):
         for step_id, info in (meta or {}).get("steps", {}).items():
             choices.append((key, step_id, info.get("name") or step_id))
     return choices
@@ -55,9 +61,14 @@ def step_choices(session: Session) -> list[tuple[str, str, str]]:
 def officer_choices(session: Session, bureau_ids: set[int]) -> list:
     """(id, display_name, bureau name) of the active users holding a role that works
     tasks, in the given bureaus."""
-    stmt = (select(User.id, User.display_name, Bureau.name.label("bureau_name"))
-            .join(Bureau, Bureau.id == User.bureau_id)
-            .where(User.bureau_id.in_(bureau_ids), User.active.is_(True),
-                   User.id.in_(select(UserRole.user_id).where(UserRole.role.not_in(NOT_OFFICER_ROLES))))
-            .order_by(User.bureau_id, User.username))
+    stmt = (
+        select(User.id, User.display_name, Bureau.name.label("bureau_name"))
+        .join(Bureau, Bureau.id == User.bureau_id)
+        .where(
+            User.bureau_id.in_(bureau_ids),
+            User.active.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role.not_in(NOT_OFFICER_ROLES))),
+        )
+        .order_by(User.bureau_id, User.username)
+    )
     return list(session.execute(stmt))

@@ -6,6 +6,7 @@ of its bureau (or an administrator) asks for a retry.  Clearing the mark puts it
 back in the scheduler's queue; the caller may also fire it at once
 (app.scheduler.fire_case), which records a new incident if it fails again.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,21 +65,37 @@ def _condition(state: str):
 
 
 def count_timers(session: Session, bureau_ids: set[int]) -> dict[str, int]:
-    return {state: session.scalar(select(func.count(Timer.id)).where(
-        Timer.bureau_id.in_(bureau_ids), _condition(state))) or 0 for state in TIMER_STATES}
+    return {
+        state: session.scalar(
+            select(func.count(Timer.id)).where(Timer.bureau_id.in_(bureau_ids), _condition(state))
+        )
+        or 0
+        for state in TIMER_STATES
+    }
 
 
-def timer_rows(session: Session, bureau_ids: set[int], state: str, *, limit: int = 100,
-               offset: int = 0) -> list[TimerRow]:
+def timer_rows(
+    session: Session, bureau_ids: set[int], state: str, *, limit: int = 100, offset: int = 0
+) -> list[TimerRow]:
     """Incidents newest first; pending by due time; fired most recent first."""
-    order = {"incident": (Timer.failed_at.desc(),), "pending": (Timer.due_at,),
-             "fired": (Timer.fired_at.desc(),)}[state]
-    stmt = (select(Timer, Case.number, Case.subject_name, Bureau.name)
-            .join(Case, Case.id == Timer.case_id).join(Bureau, Bureau.id == Timer.bureau_id)
-            .where(Timer.bureau_id.in_(bureau_ids), _condition(state))
-            .order_by(*order, Timer.id).limit(limit).offset(offset))
-    return [TimerRow(timer, number, subject, bureau)
-            for timer, number, subject, bureau in session.execute(stmt).unique()]
+    order = {
+        "incident": (Timer.failed_at.desc(),),
+        "pending": (Timer.due_at,),
+        "fired": (Timer.fired_at.desc(),),
+    }[state]
+    stmt = (
+        select(Timer, Case.number, Case.subject_name, Bureau.name)
+        .join(Case, Case.id == Timer.case_id)
+        .join(Bureau, Bureau.id == Timer.bureau_id)
+        .where(Timer.bureau_id.in_(bureau_ids), _condition(state))
+        .order_by(*order, Timer.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [
+        TimerRow(timer, number, subject, bureau)
+        for timer, number, subject, bureau in session.execute(stmt).unique()
+    ]
 
 
 def clear_incident(session: Session, actor: User, timer_id: int) -> Timer:
@@ -93,13 +110,24 @@ def clear_incident(session: Session, actor: User, timer_id: int) -> Timer:
         raise NotPermitted("上级机关只能查看，不能处理下级机关案件的计时器")
     if timer.failed_at is None or timer.fired_at is not None or timer.cancelled_at is not None:
         raise TaskClosed("该计时器没有待处理的故障")
-    failed = session.scalars(select(Timer).where(
-        Timer.case_id == timer.case_id, Timer.failed_at.is_not(None), Timer.fired_at.is_(None),
-        Timer.cancelled_at.is_(None))).all()
+    failed = session.scalars(
+        select(Timer).where(
+            Timer.case_id == timer.case_id,
+            Timer.failed_at.is_not(None),
+            Timer.fired_at.is_(None),
+            Timer.cancelled_at.is_(None),
+        )
+    ).all()
     for row in failed:
         row.failed_at = None
-    audit(session, timer.case, actor, "timer_retry", step=timer.step,
-          summary=f"重试计时器“{timer.name or timer.element_id}”（已失败 {timer.attempts} 次）",
-          data={"上次错误": (timer.last_error or "")[:300]})
+    audit(
+        session,
+        timer.case,
+        actor,
+        "timer_retry",
+        step=timer.step,
+        summary=f"重试计时器“{timer.name or timer.element_id}”（已失败 {timer.attempts} 次）",
+        data={"上次错误": (timer.last_error or "")[:300]},
+    )
     session.flush()
     return timer

@@ -1,4 +1,5 @@
 """One blueprint package per audience, registered explicitly here."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -17,8 +18,17 @@ def register_blueprints(app: Flask) -> None:
     from app.web.register import bp as register_bp
     from app.web.supervisor.routes import bp as supervisor_bp
 
-    for blueprint in (auth_bp, inbox_bp, cases_bp, public_bp, admin_bp, supervisor_bp, designer_bp, api_bp,
-                      register_bp):
+    for blueprint in (
+        auth_bp,
+        inbox_bp,
+        cases_bp,
+        public_bp,
+        admin_bp,
+        supervisor_bp,
+        designer_bp,
+        api_bp,
+        register_bp,
+    ):
         app.register_blueprint(blueprint)
     errors.register(app)
     filters.register(app)

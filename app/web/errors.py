@@ -3,14 +3,22 @@
 Field errors {"errors": {field: message}} with 422, conflicts 409, forbidden 403,
 not visible 404.
 """
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
-MESSAGES = {400: "请求格式有误", 403: "您没有权限进行此操作", 404: "页面或记录不存在",
-            405: "不支持的请求方式", 409: "操作冲突", 413: "上传的文件过大", 422: "提交的内容有误",
-            500: "系统内部错误，请稍后再试或联系管理员"}
+MESSAGES = {
+    400: "请求格式有误",
+    403: "您没有权限进行此操作",
+    404: "页面或记录不存在",
+    405: "不支持的请求方式",
+    409: "操作冲突",
+    413: "上传的文件过大",
+    422: "提交的内容有误",
+    500: "系统内部错误，请稍后再试或联系管理员",
+}
 
 
 def wants_json() -> bool:
@@ -39,5 +47,6 @@ def register(app: Flask) -> None:
     def csrf_error(exc):
         if wants_json():
             return json_error(400, "缺少或无效的 CSRF 令牌")
-        return render_template("error.html", status=400,
-                               message="页面已过期或表单令牌无效，请刷新页面后重试"), 400
+        return render_template(
+            "error.html", status=400, message="页面已过期或表单令牌无效，请刷新页面后重试"
+        ), 400

@@ -1,4 +1,5 @@
 """Template filters and globals: times in Asia/Shanghai, labels in Chinese."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,20 +7,39 @@ import datetime as dt
 from flask import Flask
 
 from app.calendar import workdays as cal
+from app.calendar.overrides import cached_overrides
 from app.clock import now
 from app.domain.roles import role_label
 from app.domain.situations import situation_label
 from app.extensions import db
-from app.calendar.overrides import cached_overrides
 
-STATUS_LABELS = {"active": "办理中", "granted": "准予提前移出", "refused": "不予提前移出",
-                 "rejected": "不予受理", "lapsed": "申请失效", "completed": "已办结",
-                 "listed": "已列入", "dropped": "不予列入", "withdrawn": "已撤销"}
-ACTION_LABELS = {"start": "发起", "complete": "办理", "claim": "认领", "unclaim": "退回待认领",
-                 "timer_deadline": "期限届满", "timer_cutoff": "期限届满（终止环节）",
-                 "timer_warning": "即将到期提醒", "timer_wait": "定时到达", "end": "流程结束",
-                 "calendar_warning": "节假日提示", "register_removed_early": "名单变更",
-                 "reminder": "督办提醒", "reassign": "改派", "note": "督办备注"}
+STATUS_LABELS = {
+    "active": "办理中",
+    "granted": "准予提前移出",
+    "refused": "不予提前移出",
+    "rejected": "不予受理",
+    "lapsed": "申请失效",
+    "completed": "已办结",
+    "listed": "已列入",
+    "dropped": "不予列入",
+    "withdrawn": "已撤销",
+}
+ACTION_LABELS = {
+    "start": "发起",
+    "complete": "办理",
+    "claim": "认领",
+    "unclaim": "退回待认领",
+    "timer_deadline": "期限届满",
+    "timer_cutoff": "期限届满（终止环节）",
+    "timer_warning": "即将到期提醒",
+    "timer_wait": "定时到达",
+    "end": "流程结束",
+    "calendar_warning": "节假日提示",
+    "register_removed_early": "名单变更",
+    "reminder": "督办提醒",
+    "reassign": "改派",
+    "note": "督办备注",
+}
 
 
 def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -77,14 +97,20 @@ def days_left_text(due_at: dt.datetime | None) -> str:
 
 def describe_event(case, event) -> list[tuple[str, str]]:
     from app.cases.views import describe_data
+
     return describe_data(case.process_version.meta, event.step, event.data)
 
 
 def register(app: Flask) -> None:
     app.jinja_env.globals["describe_event"] = describe_event
     app.jinja_env.globals["task_due_state"] = task_due_state
-    app.jinja_env.filters.update(local_time=local_time, local_date=local_date, due_state=due_state,
-                                 days_left=days_left_text, role_label=role_label,
-                                 situation_label=situation_label,
-                                 status_label=lambda s: STATUS_LABELS.get(s, s),
-                                 action_label=lambda a: ACTION_LABELS.get(a, a))
+    app.jinja_env.filters.update(
+        local_time=local_time,
+        local_date=local_date,
+        due_state=due_state,
+        days_left=days_left_text,
+        role_label=role_label,
+        situation_label=situation_label,
+        status_label=lambda s: STATUS_LABELS.get(s, s),
+        action_label=lambda a: ACTION_LABELS.get(a, a),
+    )

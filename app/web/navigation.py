@@ -1,4 +1,5 @@
 """Navigation entries that audience blueprints add without editing base.html."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,9 +27,13 @@ def register(app: Flask) -> None:
     @app.context_processor
     def navigation():
         def nav_extensions(user):
-            return [{"label": i.label, "url": url_for(i.endpoint)} for i in NAV
-                    if not i.roles or user.roles.intersection(i.roles)]
+            return [
+                {"label": i.label, "url": url_for(i.endpoint)}
+                for i in NAV
+                if not i.roles or user.roles.intersection(i.roles)
+            ]
 
         def public_register_links():
             return [{"label": label, "url": url_for(endpoint)} for label, endpoint in PUBLIC_REGISTER_LINKS]
+
         return {"nav_extensions": nav_extensions, "public_register_links": public_register_links}

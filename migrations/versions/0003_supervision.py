@@ -8,11 +8,12 @@ case history) and notifications (the inbox).
 Revision ID: 0003_supervision
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0003_supervision"
-down_revision = "0001"
+down_revision = "0002_listing"
 branch_labels = None
 depends_on = None
 
@@ -23,8 +24,11 @@ FAILED_TIMER = sa.text("failed_at IS NOT NULL")
 # Covering indexes for the board's counts: seek the open (pending) rows of a set of
 # bureaus, then ranges of due times.
 INDEXES = [
-    ("ix_task_board_count", "task_item",
-     ["completed_at", "bureau_id", "due_at", "warn_at", "step", "claimed_by_id", "case_id"]),
+    (
+        "ix_task_board_count",
+        "task_item",
+        ["completed_at", "bureau_id", "due_at", "warn_at", "step", "claimed_by_id", "case_id"],
+    ),
     ("ix_timer_board", "timer", ["fired_at", "cancelled_at", "step", "due_at", "id", "bureau_id"]),
     ("ix_timer_fired", "timer", ["fired_at"]),
     ("ix_case_process_created", "case_instance", ["process_key", "created_at", "bureau_id"]),

@@ -1,4 +1,5 @@
 """Chinese working days: published schedules, adjusted weekends, unannounced years."""
+
 import datetime as dt
 
 import pytest
@@ -8,13 +9,16 @@ from app.calendar import workdays as cal
 D = dt.date
 
 
-@pytest.mark.parametrize("start, n, expected", [
-    (D(2026, 2, 12), 3, D(2026, 2, 24)),   # Sat 14 Feb is a working day; 15-23 Feb Spring Festival
-    (D(2026, 2, 24), 4, D(2026, 2, 28)),   # Sat 28 Feb is an adjusted working day
-    (D(2026, 9, 29), 3, D(2026, 10, 9)),   # National Day 1-7 Oct
-    (D(2026, 11, 27), 0, D(2026, 11, 27)),
-    (D(2026, 11, 27), 1, D(2026, 11, 30)),  # the start day is not counted; weekend skipped
-])
+@pytest.mark.parametrize(
+    "start, n, expected",
+    [
+        (D(2026, 2, 12), 3, D(2026, 2, 24)),  # Sat 14 Feb is a working day; 15-23 Feb Spring Festival
+        (D(2026, 2, 24), 4, D(2026, 2, 28)),  # Sat 28 Feb is an adjusted working day
+        (D(2026, 9, 29), 3, D(2026, 10, 9)),  # National Day 1-7 Oct
+        (D(2026, 11, 27), 0, D(2026, 11, 27)),
+        (D(2026, 11, 27), 1, D(2026, 11, 30)),  # the start day is not counted; weekend skipped
+    ],
+)
 def test_working_days_published_years(start, n, expected):
     deadline = cal.add_working_days(start, n)
     assert deadline.date == expected
@@ -23,7 +27,7 @@ def test_working_days_published_years(start, n, expected):
 
 def test_unannounced_year_uses_statutory_holidays_and_warns():
     deadline = cal.add_working_days(D(2026, 12, 30), 3)
-    assert deadline.date == D(2027, 1, 5)   # 31 Dec, (1 Jan holiday, weekend), 4 Jan, 5 Jan
+    assert deadline.date == D(2027, 1, 5)  # 31 Dec, (1 Jan holiday, weekend), 4 Jan, 5 Jan
     assert deadline.assumed_years == (2027,)
     assert "2027" in deadline.warning()
     # Spring Festival 2027 (eve 5 Feb, 6-8 Feb) is known from the law even before announcement
@@ -32,7 +36,9 @@ def test_unannounced_year_uses_statutory_holidays_and_warns():
 
 
 def test_admin_overrides_win_and_confirm_the_year():
-    overrides = cal.Overrides(days={D(2027, 1, 4): False, D(2027, 1, 9): True}, confirmed_years=frozenset({2027}))
+    overrides = cal.Overrides(
+        days={D(2027, 1, 4): False, D(2027, 1, 9): True}, confirmed_years=frozenset({2027})
+    )
     deadline = cal.add_working_days(D(2026, 12, 30), 3, overrides)
     assert deadline.date == D(2027, 1, 6)
     assert not deadline.assumed
@@ -61,12 +67,15 @@ def test_cli_prints_iso_date_and_warning(runner):
 
 def test_holiday_table_edited_in_admin_page(login, client, session):
     login("admin")
-    response = client.post("/admin/holidays", data={"day": "2027-01-04", "kind": "holiday", "name": "元旦调休"})
+    response = client.post(
+        "/admin/holidays", data={"day": "2027-01-04", "kind": "holiday", "name": "元旦调休"}
+    )
     assert response.status_code == 302
     result = client.get("/admin/holidays?start=2026-12-30&n=3").get_data(as_text=True)
     assert "2027-01-06" in result
     assert client.post("/admin/holidays", data={"day": "nonsense", "kind": "holiday"}).status_code == 302
     from app.models import HolidayOverride
+
     assert session.get(HolidayOverride, D(2027, 1, 4)) is not None
     assert session.query(HolidayOverride).count() == 1
 

@@ -1,5 +1,6 @@
 """Fixtures for the designer: a small valid diagram to break in one place at a time,
 the bundled repair diagram, and an API uploader."""
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,15 @@ PROBE = """<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>
 """
 
-PROBE_DEFAULTS = {"lane": "受理窗口", "field_id": "outcome", "field_type": "enum", "timer": "working_days(3)",
-                  "condition": "outcome == 'accept'", "review_target": "gw", "extra": ""}
+PROBE_DEFAULTS = {
+    "lane": "受理窗口",
+    "field_id": "outcome",
+    "field_type": "enum",
+    "timer": "working_days(3)",
+    "condition": "outcome == 'accept'",
+    "review_target": "gw",
+    "extra": "",
+}
 
 
 def probe_xml(**changes) -> str:
@@ -66,7 +74,9 @@ def repair_xml() -> str:
 
 def with_timer(xml: str, element_id: str, expression: str) -> str:
     """The same diagram with one timer's expression replaced."""
-    pattern = re.compile(rf'(<bpmn:boundaryEvent id="{element_id}".*?<bpmn:timeDate[^>]*>)(.*?)(</bpmn:timeDate>)', re.S)
+    pattern = re.compile(
+        rf'(<bpmn:boundaryEvent id="{element_id}".*?<bpmn:timeDate[^>]*>)(.*?)(</bpmn:timeDate>)', re.S
+    )
     changed, count = pattern.subn(lambda m: m.group(1) + expression + m.group(3), xml, count=1)
     assert count == 1, f"no timer {element_id}"
     return changed
@@ -85,17 +95,29 @@ def raw_api(client):
             tokens[username] = response.get_json()["token"]
 
         def call(method: str, path: str, data=None, headers: dict | None = None):
-            return client.open(path, method=method, data=data,
-                               headers={"Authorization": f"Bearer {tokens[username]}", **(headers or {})})
+            return client.open(
+                path,
+                method=method,
+                data=data,
+                headers={"Authorization": f"Bearer {tokens[username]}", **(headers or {})},
+            )
+
         return call
+
     return for_user
 
 
 @pytest.fixture()
 def upload(raw_api):
     """upload(username, key, xml, note) -> the response of POST /api/processes/<key>/drafts."""
+
     def post(username: str, key: str, xml: str | bytes, note: str = "测试修改"):
         body = xml.encode("utf-8") if isinstance(xml, str) else xml
-        return raw_api(username)("POST", f"/api/processes/{key}/drafts", data=body,
-                                 headers={"Content-Type": "application/xml", "X-Change-Note": quote(note)})
+        return raw_api(username)(
+            "POST",
+            f"/api/processes/{key}/drafts",
+            data=body,
+            headers={"Content-Type": "application/xml", "X-Change-Note": quote(note)},
+        )
+
     return post

@@ -1,4 +1,5 @@
 """The process API: list versions, download, save drafts, publish with a second approver."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -7,13 +8,21 @@ from tests.designer.conftest import probe_xml, repair_xml, with_timer
 
 
 def test_process_lists_versions_with_author_note_and_cases(raw_api, upload):
-    response = upload("designer", "repair", with_timer(repair_xml(), "decision_deadline", "working_days(7)"),
-                      note="决定期限改为7个工作日")
+    response = upload(
+        "designer",
+        "repair",
+        with_timer(repair_xml(), "decision_deadline", "working_days(7)"),
+        note="决定期限改为7个工作日",
+    )
     assert response.status_code == 201, response.get_json()
     body = raw_api("clerk")("GET", "/api/processes/repair").get_json()
     assert body["key"] == "repair" and body["name"]
     newest, *older = body["versions"]
-    assert newest["state"] == "draft" and newest["author"] == "designer" and newest["note"] == "决定期限改为7个工作日"
+    assert (
+        newest["state"] == "draft"
+        and newest["author"] == "designer"
+        and newest["note"] == "决定期限改为7个工作日"
+    )
     assert newest["number"] == response.get_json()["number"] and newest["cases"] == 0
     assert any(v["state"] == "published" for v in older)
     assert set(newest) >= {"number", "state", "author", "created_at", "published_at", "note", "cases"}
@@ -75,7 +84,10 @@ def test_publishing_retires_the_previous_version(raw_api, upload):
     raw_api("admin")("POST", f"/api/processes/probe/versions/{first}/publish")
     second = upload("designer", "probe", probe_xml(timer="working_days(5)")).get_json()["number"]
     raw_api("admin")("POST", f"/api/processes/probe/versions/{second}/publish")
-    states = {v["number"]: v["state"] for v in raw_api("admin")("GET", "/api/processes/probe").get_json()["versions"]}
+    states = {
+        v["number"]: v["state"]
+        for v in raw_api("admin")("GET", "/api/processes/probe").get_json()["versions"]
+    }
     assert states == {first: "retired", second: "published"}
 
 
@@ -85,10 +97,18 @@ def test_only_designers_save_drafts(upload):
 
 def test_change_note_header_raw_utf8_or_percent_encoded(raw_api):
     call = raw_api("designer")
-    encoded = call("POST", "/api/processes/probe/drafts", data=probe_xml().encode(),
-                   headers={"X-Change-Note": quote("期限改为5日")}).get_json()
-    raw = call("POST", "/api/processes/probe/drafts", data=probe_xml().encode(),
-               headers={"X-Change-Note": "期限改为5日".encode("utf-8").decode("latin-1")}).get_json()
+    encoded = call(
+        "POST",
+        "/api/processes/probe/drafts",
+        data=probe_xml().encode(),
+        headers={"X-Change-Note": quote("期限改为5日")},
+    ).get_json()
+    raw = call(
+        "POST",
+        "/api/processes/probe/drafts",
+        data=probe_xml().encode(),
+        headers={"X-Change-Note": "期限改为5日".encode("utf-8").decode("latin-1")},
+    ).get_json()
     notes = {v["number"]: v["note"] for v in call("GET", "/api/processes/probe").get_json()["versions"]}
     assert notes[encoded["number"]] == notes[raw["number"]] == "期限改为5日"
 
@@ -99,8 +119,9 @@ def test_api_needs_a_token(client):
 
 
 def test_download_is_never_rendered_by_the_browser(raw_api, upload):
-    number = upload("designer", "probe", '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'
-                    ).get_json()["number"]
+    number = upload(
+        "designer", "probe", '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'
+    ).get_json()["number"]
     response = raw_api("clerk")("GET", f"/api/processes/probe/versions/{number}.bpmn")
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response.headers["Content-Security-Policy"]

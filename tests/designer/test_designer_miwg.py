@@ -1,5 +1,6 @@
 """The 21 reference models of the BPMN MIWG test suite: each uploads without a server
 error and either validates or is refused with messages naming the element."""
+
 from __future__ import annotations
 
 import io
@@ -21,9 +22,12 @@ def test_all_reference_models_are_here():
 def test_reference_model_uploads_cleanly(login, path):
     client = login("designer")
     body = path.read_bytes()
-    response = client.post("/designer/processes", headers={"Accept": "application/json"},
-                           data={"file": (io.BytesIO(body), path.name), "note": f"MIWG {path.stem}"},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/designer/processes",
+        headers={"Accept": "application/json"},
+        data={"file": (io.BytesIO(body), path.name), "note": f"MIWG {path.stem}"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code in (201, 422), response.get_data(as_text=True)[:300]
     errors = response.get_json()["errors"]
     ids = set(re.findall(rb'\bid="([^"]+)"', body))

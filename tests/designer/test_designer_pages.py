@@ -1,4 +1,5 @@
 """The designer's pages and the case page diagram data."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,11 @@ def config_of(html: str, element_id: str) -> dict:
 
 
 def upload_form(client, url, xml, note="测试"):
-    return client.post(url, data={"file": (io.BytesIO(xml.encode()), "x.bpmn"), "note": note},
-                       content_type="multipart/form-data")
+    return client.post(
+        url,
+        data={"file": (io.BytesIO(xml.encode()), "x.bpmn"), "note": note},
+        content_type="multipart/form-data",
+    )
 
 
 def test_designer_sees_processes_and_nav(login):
@@ -28,8 +32,12 @@ def test_designer_sees_processes_and_nav(login):
 
 def test_other_roles_are_kept_out(login):
     client = login("clerk")
-    for url in ("/designer/", "/designer/processes/repair", "/designer/processes/repair/versions/1/edit",
-                "/designer/processes/repair/versions/1.bpmn"):
+    for url in (
+        "/designer/",
+        "/designer/processes/repair",
+        "/designer/processes/repair/versions/1/edit",
+        "/designer/processes/repair/versions/1.bpmn",
+    ):
         assert client.get(url).status_code == 403, url
     assert client.post("/designer/processes/repair/drafts", data=probe_xml()).status_code == 403
 
@@ -45,10 +53,15 @@ def test_editor_page_carries_xml_url_errors_and_published_version(login):
 
 def test_editor_save_returns_errors_then_upload_form_redirects_to_editor(login):
     client = login("designer")
-    response = client.post("/designer/processes/repair/drafts",
-                           data=with_timer(repair_xml(), "decision_deadline", "working_days("),
-                           headers={"Content-Type": "application/xml", "Accept": "application/json",
-                                    "X-Change-Note": "%E6%94%B9"})
+    response = client.post(
+        "/designer/processes/repair/drafts",
+        data=with_timer(repair_xml(), "decision_deadline", "working_days("),
+        headers={
+            "Content-Type": "application/xml",
+            "Accept": "application/json",
+            "X-Change-Note": "%E6%94%B9",
+        },
+    )
     assert response.status_code == 422
     body = response.get_json()
     assert body["errors"][0]["element_id"] == "decision_deadline" and body["edit_url"].endswith("/edit")
@@ -80,8 +93,11 @@ def test_unreadable_upload_stores_nothing(login):
 
 def test_diff_page_compares_with_published(login):
     client = login("designer")
-    upload_form(client, "/designer/processes/repair/drafts",
-                with_timer(repair_xml(), "decision_deadline", "working_days(7)"))
+    upload_form(
+        client,
+        "/designer/processes/repair/drafts",
+        with_timer(repair_xml(), "decision_deadline", "working_days(7)"),
+    )
     html = client.get("/designer/processes/repair/versions/2/diff").get_data(as_text=True)
     config = config_of(html, "diff-config")
     assert config["left_url"].endswith("/versions/1.bpmn")

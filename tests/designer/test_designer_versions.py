@@ -1,4 +1,5 @@
 """Publishing a changed deadline: new cases get it, running cases finish on their version."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,20 +28,27 @@ def complete(api, username, case_id, step, data):
 
 
 def review_due(session, case_id) -> dt.datetime:
-    return session.scalar(select(TaskItem.due_at).where(
-        TaskItem.case_id == case_id, TaskItem.step == "acceptance_review"))
+    return session.scalar(
+        select(TaskItem.due_at).where(TaskItem.case_id == case_id, TaskItem.step == "acceptance_review")
+    )
 
 
 def expected_due(days: int) -> dt.datetime:
     return cal.add_working_days(cal.local_date(now()), days).end_utc
 
 
-def test_running_case_keeps_its_version_and_new_case_gets_new_deadline(api, raw_api, upload, session, case_of):
+def test_running_case_keeps_its_version_and_new_case_gets_new_deadline(
+    api, raw_api, upload, session, case_of
+):
     old_case = start_repair(api, session, "示范化工有限公司")
     assert review_due(session, old_case) == expected_due(3)
 
-    draft = upload("designer", "repair", with_timer(repair_xml(), "acceptance_review_deadline", "working_days(5)"),
-                   note="受理审核期限改为5个工作日")
+    draft = upload(
+        "designer",
+        "repair",
+        with_timer(repair_xml(), "acceptance_review_deadline", "working_days(5)"),
+        note="受理审核期限改为5个工作日",
+    )
     assert draft.status_code == 201, draft.get_json()
     number = draft.get_json()["number"]
     assert raw_api("admin")("POST", f"/api/processes/repair/versions/{number}/publish").status_code == 200
@@ -58,7 +66,9 @@ def test_running_case_keeps_its_version_and_new_case_gets_new_deadline(api, raw_
     finished = case_of(old_case)
     assert finished.status == "refused" and finished.process_version.number < number
 
-    versions = {v["number"]: v for v in raw_api("admin")("GET", "/api/processes/repair").get_json()["versions"]}
+    versions = {
+        v["number"]: v for v in raw_api("admin")("GET", "/api/processes/repair").get_json()["versions"]
+    }
     assert versions[number]["cases"] == 1 and versions[number]["active_cases"] == 1
     assert versions[finished.process_version.number]["state"] == "retired"
     assert versions[finished.process_version.number]["cases"] >= 1

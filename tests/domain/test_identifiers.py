@@ -1,8 +1,13 @@
 """统一社会信用代码 and ID numbers."""
+
 import pytest
 
 from app.domain.identifiers import (
-    credit_code_check_char, credit_code_error, id_number_error, make_credit_code, mask_id_number,
+    credit_code_check_char,
+    credit_code_error,
+    id_number_error,
+    make_credit_code,
+    mask_id_number,
 )
 
 
@@ -12,12 +17,15 @@ def test_known_valid_code():
     assert credit_code_check_char("91350100M000100Y4") == "3"
 
 
-@pytest.mark.parametrize("code, message", [
-    ("", "请填写统一社会信用代码"),
-    ("91350100M000100Y4", "统一社会信用代码应为18位"),
-    ("91350100M000100YI3", "不允许的字符"),
-    ("91350100M000100Y44", "校验位不正确"),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("", "请填写统一社会信用代码"),
+        ("91350100M000100Y4", "统一社会信用代码应为18位"),
+        ("91350100M000100YI3", "不允许的字符"),
+        ("91350100M000100Y44", "校验位不正确"),
+    ],
+)
 def test_invalid_codes(code, message):
     assert message in credit_code_error(code)
 

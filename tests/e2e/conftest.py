@@ -1,5 +1,6 @@
 """Browser tests: a live server on a random port over a fresh seeded SQLite file,
 driven by Playwright through Debian's chromium.  Skipped when chromium is absent."""
+
 from __future__ import annotations
 
 import os
@@ -30,10 +31,12 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser(live_server):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         yield instance
         instance.close()
 
@@ -58,4 +61,5 @@ def shot():
         path = ARTIFACTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
+
     return take

@@ -1,4 +1,5 @@
 """A live server for browser tests: a fresh seeded SQLite database on a random port."""
+
 from __future__ import annotations
 
 import threading
@@ -17,8 +18,15 @@ PASSWORD = "test-pass"
 @contextmanager
 def serve_fresh_site(folder: Path, name: str):
     """A seeded SQLite database in `folder` served on a random port; yields its URL."""
-    app = create_app({"DATABASE_URL": f"sqlite:///{folder / f'{name}.db'}", "DEMO_PASSWORD": PASSWORD,
-                      "SECRET_KEY": name, "SCHEDULER_ENABLED": False, "TESTING": False})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / f'{name}.db'}",
+            "DEMO_PASSWORD": PASSWORD,
+            "SECRET_KEY": name,
+            "SCHEDULER_ENABLED": False,
+            "TESTING": False,
+        }
+    )
     with app.app_context():
         prepare_database(app, demo=True)
         db.session.commit()
@@ -37,7 +45,9 @@ def serve_fresh_site(folder: Path, name: str):
 @contextmanager
 def open_page(browser, base_url: str, width: int = 1400, height: int = 900):
     """A fresh browser context and page; script errors collect in `page.js_errors`."""
-    context = browser.new_context(base_url=base_url, locale="zh-CN", viewport={"width": width, "height": height})
+    context = browser.new_context(
+        base_url=base_url, locale="zh-CN", viewport={"width": width, "height": height}
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -5,6 +5,7 @@ person publish it, and see the case diagram on a new case.
 Runs against its own server and database (publishing changes the repair process
 for every case started afterwards).  Skips without chromium or without the built
 bundle (npm run build)."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,10 @@ TIMER = "acceptance_review_deadline"
 
 pytestmark = [
     pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"), reason="chromium is not installed"),
-    pytest.mark.skipif(not (ROOT / "app/static/dist/designer.js").exists(),
-                       reason="front-end bundle not built (npm install && npm run build)"),
+    pytest.mark.skipif(
+        not (ROOT / "app/static/dist/designer.js").exists(),
+        reason="front-end bundle not built (npm install && npm run build)",
+    ),
 ]
 
 
@@ -68,7 +71,9 @@ def test_edit_timer_error_fix_diff_and_publish(tab, shot):
     save(page, "error")
     marked = page.locator(f'g.djs-element.has-problem[data-element-id="{TIMER}"]')
     assert marked.count() == 1
-    assert page.locator(f'#problem-list li[data-element-id="{TIMER}"]').inner_text().count("计时器表达式") == 1
+    assert (
+        page.locator(f'#problem-list li[data-element-id="{TIMER}"]').inner_text().count("计时器表达式") == 1
+    )
     assert page.locator(".problem-badge").count() == 1
     shot(page, "designer-01-error-highlighted")
 
@@ -99,7 +104,9 @@ def test_edit_timer_error_fix_diff_and_publish(tab, shot):
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f'#version-table tr[data-number="{number}"]').get_by_role("button", name="审核发布").click()
     page.wait_for_selector(f"text=第 {number} 版已发布")
-    assert page.locator(f'#version-table tr[data-number="{number}"]').get_attribute("data-state") == "published"
+    assert (
+        page.locator(f'#version-table tr[data-number="{number}"]').get_attribute("data-state") == "published"
+    )
     shot(page, "designer-04-published")
     assert page.js_errors == []
 
@@ -120,7 +127,12 @@ def test_case_page_shows_its_diagram_with_current_step(tab, shot):
     page.wait_for_selector("#case-diagram[data-ready=true]")
     current = page.locator('#case-diagram g.djs-element.step-current[data-element-id="acceptance_review"]')
     assert current.count() == 1
-    assert page.locator('#case-diagram g.djs-element.step-waiting[data-element-id="acceptance_review_deadline"]').count() == 1
+    assert (
+        page.locator(
+            '#case-diagram g.djs-element.step-waiting[data-element-id="acceptance_review_deadline"]'
+        ).count()
+        == 1
+    )
     page.locator("#case-diagram").scroll_into_view_if_needed()
     shot(page, "designer-05-case-diagram")
     assert page.js_errors == []

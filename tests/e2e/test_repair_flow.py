@@ -1,4 +1,5 @@
 """The repair procedure clicked through in a real browser, one role after another."""
+
 from __future__ import annotations
 
 

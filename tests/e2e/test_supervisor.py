@@ -1,22 +1,36 @@
 """The supervisor console in a browser: the board, a reminder from it, the charts."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.cases.repair import start_repair
 from app.extensions import db
 from app.models import EntryStatus, RegisterEntry, User
-from app.cases.repair import start_repair
 
 
 def _open_case(app) -> str:
     """A repair application waiting for acceptance review in the city bureau."""
     with app.app_context():
         clerk = db.session.scalar(select(User).where(User.username == "clerk"))
-        entry = db.session.scalar(select(RegisterEntry).where(
-            RegisterEntry.bureau_id == clerk.bureau_id, RegisterEntry.status == EntryStatus.LISTED,
-            RegisterEntry.subject_name == "安泰安全评价中心"))
-        case = start_repair(db.session, clerk, {"listing_id": entry.id, "applicant": "代理人", "materials": ["申请书"],
-                                                "commitment_given": True, "penalty_carried_out": True})
+        entry = db.session.scalar(
+            select(RegisterEntry).where(
+                RegisterEntry.bureau_id == clerk.bureau_id,
+                RegisterEntry.status == EntryStatus.LISTED,
+                RegisterEntry.subject_name == "安泰安全评价中心",
+            )
+        )
+        case = start_repair(
+            db.session,
+            clerk,
+            {
+                "listing_id": entry.id,
+                "applicant": "代理人",
+                "materials": ["申请书"],
+                "commitment_given": True,
+                "penalty_carried_out": True,
+            },
+        )
         db.session.commit()
         number = case.number
         db.session.remove()

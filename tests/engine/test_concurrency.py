@@ -1,6 +1,7 @@
 """Concurrency guarantees, on PostgreSQL (and SQLite where it makes sense): one
 completion wins, the other is told who handled it; two schedulers never fire one
 timer twice; state survives a restart."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,11 +13,11 @@ import time_machine
 from sqlalchemy import func, select
 
 from app import engine
+from app.cases.repair import start_repair
 from app.engine import runtime
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskItem, Timer, User, UserRole
 from app.scheduler import fire_due_timers
-from app.cases.repair import start_repair
 from tests.helpers import entry_named, repair_data
 
 needs_pg = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL")
@@ -41,6 +42,7 @@ def run_together(app, workers):
             finally:
                 session.close()
                 db.session.remove()
+
     threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
     for t in threads:
         t.start()
@@ -53,7 +55,13 @@ def start_cases(app, count):
     with app.app_context():
         session = db.session
         clerk = session.scalar(select(User).where(User.username == "clerk"))
-        names = ["示范化工有限公司", "东港建筑工程有限公司", "安泰安全评价中心", "明远矿业有限公司", "新城烟花爆竹经营部"]
+        names = [
+            "示范化工有限公司",
+            "东港建筑工程有限公司",
+            "安泰安全评价中心",
+            "明远矿业有限公司",
+            "新城烟花爆竹经营部",
+        ]
         ids = []
         for name in names[:count]:
             case = start_repair(session, clerk, repair_data(entry_named(session, name).id))
@@ -69,11 +77,18 @@ def test_two_officers_complete_one_task_exactly_one_wins(fresh_app, backend):
     with app.app_context():
         session = db.session
         clerk = session.scalar(select(User).where(User.username == "clerk"))
-        other = User(username="clerk2", display_name="钱受理", bureau_id=clerk.bureau_id, password_hash="x",
-                     role_rows=[UserRole(role="clerk")])
+        other = User(
+            username="clerk2",
+            display_name="钱受理",
+            bureau_id=clerk.bureau_id,
+            password_hash="x",
+            role_rows=[UserRole(role="clerk")],
+        )
         session.add(other)
         session.commit()
-        item_id = session.scalar(select(TaskItem.id).where(TaskItem.case_id == case_id, TaskItem.completed_at.is_(None)))
+        item_id = session.scalar(
+            select(TaskItem.id).where(TaskItem.case_id == case_id, TaskItem.completed_at.is_(None))
+        )
         user_ids = [clerk.id, other.id]
         db.session.remove()
 
@@ -81,6 +96,7 @@ def test_two_officers_complete_one_task_exactly_one_wins(fresh_app, backend):
         def work(session):
             actor = session.get(User, user_id)
             return engine.complete(session, item_id, {"outcome": outcome, "reasons": "理由"}, actor)
+
         return work
 
     results = run_together(app, [completer(user_ids[0], "accept"), completer(user_ids[1], "refuse")])
@@ -94,8 +110,14 @@ def test_two_officers_complete_one_task_exactly_one_wins(fresh_app, backend):
         assert case.version == 2  # started (1) + one completion
         completed = db.session.scalars(select(TaskItem).where(TaskItem.id == item_id)).one()
         assert completed.outcome == "completed"
-        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.case_id == case_id, AuditEvent.action == "complete")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.case_id == case_id, AuditEvent.action == "complete")
+            )
+            == 1
+        )
         db.session.remove()
 
 
@@ -114,8 +136,11 @@ def test_two_schedulers_never_fire_a_timer_twice(fresh_app):
     with app.app_context():
         fired = db.session.scalars(select(Timer).where(Timer.fired_at.is_not(None))).all()
         assert len(fired) == due
-        per_case = db.session.execute(select(AuditEvent.case_id, func.count()).where(
-            AuditEvent.action == "timer_deadline").group_by(AuditEvent.case_id)).all()
+        per_case = db.session.execute(
+            select(AuditEvent.case_id, func.count())
+            .where(AuditEvent.action == "timer_deadline")
+            .group_by(AuditEvent.case_id)
+        ).all()
         assert sorted(count for _, count in per_case) == [1] * len(case_ids)
         overdue = db.session.scalars(select(TaskItem).where(TaskItem.escalated_at.is_not(None))).all()
         assert len(overdue) == len(case_ids)
@@ -128,7 +153,9 @@ def test_timer_fires_after_restart_from_stored_state(fresh_app, backend):
     [case_id] = start_cases(app, 1)
     with app.app_context():
         clerk = db.session.scalar(select(User).where(User.username == "clerk"))
-        item = db.session.scalar(select(TaskItem).where(TaskItem.case_id == case_id, TaskItem.completed_at.is_(None)))
+        item = db.session.scalar(
+            select(TaskItem).where(TaskItem.case_id == case_id, TaskItem.completed_at.is_(None))
+        )
         engine.complete(db.session, item.id, {"outcome": "supplement", "missing_items": ["整改报告"]}, clerk)
         db.session.commit()
         cutoff = db.session.scalar(select(Timer).where(Timer.case_id == case_id, Timer.kind == "cutoff"))

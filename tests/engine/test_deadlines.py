@@ -1,4 +1,5 @@
 """Deadlines drawn in the diagram, computed in Chinese working days."""
+
 from __future__ import annotations
 
 import datetime as dt

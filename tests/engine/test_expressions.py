@@ -1,4 +1,5 @@
 """The restricted evaluator: what diagrams may and may not run."""
+
 import pytest
 
 from app import engine
@@ -8,30 +9,36 @@ from app.engine.functions import allowed_in_expressions, allowed_in_scripts
 FUNCS = allowed_in_expressions()
 
 
-@pytest.mark.parametrize("source, names, expected", [
-    ("outcome == 'accept'", {"outcome": "accept"}, True),
-    ("not extend and count(items) > 1", {"extend": False, "items": [1, 2]}, True),
-    ("steps['decision']['outcome'] == 'grant'", {"steps": {"decision": {"outcome": "grant"}}}, True),
-    ("20 if extended else 10", {"extended": True}, 20),
-    ("'a' in ['a', 'b']", {}, True),
-])
+@pytest.mark.parametrize(
+    "source, names, expected",
+    [
+        ("outcome == 'accept'", {"outcome": "accept"}, True),
+        ("not extend and count(items) > 1", {"extend": False, "items": [1, 2]}, True),
+        ("steps['decision']['outcome'] == 'grant'", {"steps": {"decision": {"outcome": "grant"}}}, True),
+        ("20 if extended else 10", {"extended": True}, 20),
+        ("'a' in ['a', 'b']", {}, True),
+    ],
+)
 def test_allowed(source, names, expected):
     assert expressions.evaluate(source, names, FUNCS) == expected
 
 
-@pytest.mark.parametrize("source", [
-    "__import__('os').system('id')",
-    "().__class__.__bases__[0].__subclasses__()",
-    "x.__class__",
-    "x.upper()",
-    "getattr(x, 'y')",
-    "open('/etc/passwd')",
-    "(lambda: 1)()",
-    "[y for y in x]",
-    "eval('1')",
-    "_private",
-    "f'{x}'",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "__import__('os').system('id')",
+        "().__class__.__bases__[0].__subclasses__()",
+        "x.__class__",
+        "x.upper()",
+        "getattr(x, 'y')",
+        "open('/etc/passwd')",
+        "(lambda: 1)()",
+        "[y for y in x]",
+        "eval('1')",
+        "_private",
+        "f'{x}'",
+    ],
+)
 def test_forbidden(source):
     with pytest.raises(expressions.ExpressionError):
         expressions.evaluate(source, {"x": "a"}, FUNCS)
@@ -41,8 +48,14 @@ def test_scripts_allow_assignments_and_calls_only():
     names = {}
     expressions.execute("a = 1\nb = a + 1", names, allowed_in_scripts())
     assert names == {"a": 1, "b": 2}
-    for bad in ["import os", "def f(): pass", "a.b = 1", "for i in x: pass", "x = __import__('os')",
-                "today = 1"]:
+    for bad in [
+        "import os",
+        "def f(): pass",
+        "a.b = 1",
+        "for i in x: pass",
+        "x = __import__('os')",
+        "today = 1",
+    ]:
         with pytest.raises(expressions.ExpressionError):
             expressions.parse_script(bad, allowed_in_scripts())
 
@@ -67,12 +80,15 @@ DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>"""
 
 
-@pytest.mark.parametrize("timer, script, element", [
-    ("working_days(3)", "__import__('os').system('touch /tmp/pwned')", "script"),
-    ("working_days(3)", "x = ().__class__.__mro__", "script"),
-    ("__import__('os').getcwd()", "x = 1", "timer"),
-    ("working_days.__globals__", "x = 1", "timer"),
-])
+@pytest.mark.parametrize(
+    "timer, script, element",
+    [
+        ("working_days(3)", "__import__('os').system('touch /tmp/pwned')", "script"),
+        ("working_days(3)", "x = ().__class__.__mro__", "script"),
+        ("__import__('os').getcwd()", "x = 1", "timer"),
+        ("working_days.__globals__", "x = 1", "timer"),
+    ],
+)
 def test_forbidden_code_is_refused_at_deploy(session, timer, script, element):
     version = engine.save_draft(session, DIAGRAM.format(timer=timer, script=script), None)
     assert version.errors and version.spec_json is None
@@ -88,11 +104,14 @@ def test_clean_diagram_deploys(session):
     assert version.state == "published"
 
 
-@pytest.mark.parametrize("source, message", [
-    ("working_days(", "括号“(”没有闭合"),
-    ("'abc", "字符串缺少结尾的引号"),
-    ("x)", "多余的“)”"),
-])
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("working_days(", "括号“(”没有闭合"),
+        ("'abc", "字符串缺少结尾的引号"),
+        ("x)", "多余的“)”"),
+    ],
+)
 def test_syntax_errors_read_in_chinese(source, message):
     with pytest.raises(expressions.ExpressionError) as raised:
         expressions.parse_expression(source, FUNCS)

@@ -1,5 +1,6 @@
 """Importing historical listings from CSV: every row checked, nothing imported from a
 file with errors unless only the valid rows are chosen; imported entries get timers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,22 +9,33 @@ import io
 from sqlalchemy import func, select
 
 from app.calendar import workdays as cal
+from app.clock import today
 from app.domain.identifiers import make_credit_code
 from app.models import Case, RegisterEntry, Timer
 from app.register.importing import COLUMNS
 
-TODAY = dt.date.today()
+TODAY = today()
 LISTED = cal.add_months(TODAY, -14)
 CODE_A = make_credit_code("91330100MA2D00011")
 CODE_B = make_credit_code("91330100MA2D00022")
 
 
 def row(**values) -> str:
-    base = {"bureau_code": "CITY", "subject_kind": "unit", "subject_name": "历史化工厂", "credit_code": CODE_A,
-            "subject_role": "unit", "situation": "ACC_CONCEAL", "penalty_number": "示市应急罚〔2024〕1号",
-            "penalty_date": (LISTED - dt.timedelta(days=20)).isoformat(), "penalty_carried_out": "是",
-            "decision_number": "示市应急失信〔2024〕1号", "listed_on": LISTED.isoformat(),
-            "measures": "key_inspection;joint_punishment", "facts": "瞒报事故"}
+    base = {
+        "bureau_code": "CITY",
+        "subject_kind": "unit",
+        "subject_name": "历史化工厂",
+        "credit_code": CODE_A,
+        "subject_role": "unit",
+        "situation": "ACC_CONCEAL",
+        "penalty_number": "示市应急罚〔2024〕1号",
+        "penalty_date": (LISTED - dt.timedelta(days=20)).isoformat(),
+        "penalty_carried_out": "是",
+        "decision_number": "示市应急失信〔2024〕1号",
+        "listed_on": LISTED.isoformat(),
+        "measures": "key_inspection;joint_punishment",
+        "facts": "瞒报事故",
+    }
     base.update(values)
     return ",".join(base.get(c, "") for c in COLUMNS)
 
@@ -32,26 +44,64 @@ def csv_text(*rows) -> str:
     return ",".join(COLUMNS) + "\n" + "\n".join(rows) + "\n"
 
 
-GOOD = [row(), row(subject_name="历史矿业公司", credit_code=CODE_B, decision_number="示市应急失信〔2024〕2号",
-                penalty_number="示市应急罚〔2024〕2号", situation="VIO_NO_LICENCE"),
-        row(subject_kind="person", subject_name="张某", credit_code="", id_number="11010519491231002X",
-            subject_role="principal", decision_number="示市应急失信〔2024〕3号")]
-BAD = [row(subject_name="校验位错", credit_code=CODE_A[:17] + ("0" if CODE_A[17] != "0" else "1"),
-           decision_number="x1"),
-       row(subject_name="日期错", credit_code=make_credit_code("91330100MA2D00033"), listed_on="2024-13-40",
-           decision_number="x2"),
-       row(subject_name="情形错", credit_code=make_credit_code("91330100MA2D00044"), situation="NOPE",
-           decision_number="x3"),
-       row(subject_name="机关错", credit_code=make_credit_code("91330100MA2D00055"), bureau_code="PROV",
-           decision_number="x4"),
-       row(subject_name="已期满", credit_code=make_credit_code("91330100MA2D00066"),
-           listed_on=cal.add_months(TODAY, -40).isoformat(), penalty_date=cal.add_months(TODAY, -41).isoformat(),
-           decision_number="x5")]
+GOOD = [
+    row(),
+    row(
+        subject_name="历史矿业公司",
+        credit_code=CODE_B,
+        decision_number="示市应急失信〔2024〕2号",
+        penalty_number="示市应急罚〔2024〕2号",
+        situation="VIO_NO_LICENCE",
+    ),
+    row(
+        subject_kind="person",
+        subject_name="张某",
+        credit_code="",
+        id_number="11010519491231002X",
+        subject_role="principal",
+        decision_number="示市应急失信〔2024〕3号",
+    ),
+]
+BAD = [
+    row(
+        subject_name="校验位错",
+        credit_code=CODE_A[:17] + ("0" if CODE_A[17] != "0" else "1"),
+        decision_number="x1",
+    ),
+    row(
+        subject_name="日期错",
+        credit_code=make_credit_code("91330100MA2D00033"),
+        listed_on="2024-13-40",
+        decision_number="x2",
+    ),
+    row(
+        subject_name="情形错",
+        credit_code=make_credit_code("91330100MA2D00044"),
+        situation="NOPE",
+        decision_number="x3",
+    ),
+    row(
+        subject_name="机关错",
+        credit_code=make_credit_code("91330100MA2D00055"),
+        bureau_code="PROV",
+        decision_number="x4",
+    ),
+    row(
+        subject_name="已期满",
+        credit_code=make_credit_code("91330100MA2D00066"),
+        listed_on=cal.add_months(TODAY, -40).isoformat(),
+        penalty_date=cal.add_months(TODAY, -41).isoformat(),
+        decision_number="x5",
+    ),
+]
 
 
 def upload(client, text, filename="list.csv", encoding="utf-8"):
-    return client.post("/admin/import", data={"action": "check", "file": (io.BytesIO(text.encode(encoding)), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/admin/import",
+        data={"action": "check", "file": (io.BytesIO(text.encode(encoding)), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def count(session, model):
@@ -73,10 +123,14 @@ def test_good_file_imports_with_timers(login, session):
     assert person.id_number_masked == "110105********002X" and person.listing_case_id == entry.listing_case_id
     case = session.get(Case, entry.listing_case_id)
     assert case.process_key == "listing" and case.facts["origin"] == "import" and case.status == "active"
-    end = session.scalar(select(Timer).where(Timer.case_id == case.id, Timer.element_id == "period_end_timer"))
+    end = session.scalar(
+        select(Timer).where(Timer.case_id == case.id, Timer.element_id == "period_end_timer")
+    )
     assert cal.local_date(end.due_at) == entry.expires_on
     # listed 14 months ago: already eligible, so no reminder is scheduled for the past
-    eligibility = session.scalar(select(Timer).where(Timer.case_id == case.id, Timer.element_id == "eligibility_timer"))
+    eligibility = session.scalar(
+        select(Timer).where(Timer.case_id == case.id, Timer.element_id == "eligibility_timer")
+    )
     assert eligibility.due_at > end.due_at
     public = {e["subject_name"] for e in client.get("/api/register").get_json()["entries"]}
     assert {"历史化工厂", "历史矿业公司", "张某"} <= public

@@ -1,5 +1,6 @@
 """Document numbers: unique within bureau and year, never reused, even when two
 transactions take numbers at the same moment (PostgreSQL, real commits)."""
+
 from __future__ import annotations
 
 import os
@@ -56,7 +57,9 @@ def test_two_threads_never_get_the_same_number(fresh_app):
     with app.app_context():
         session = db.new_session()
         numbers = session.scalars(select(Document.number).where(Document.kind == "decision")).all()
-        sequences = sorted(session.scalars(select(Document.sequence).where(Document.kind == "decision")).all())
+        sequences = sorted(
+            session.scalars(select(Document.sequence).where(Document.kind == "decision")).all()
+        )
         session.close()
     assert len(numbers) == len(set(numbers)) == per_thread * threads
     assert sequences == list(range(1, per_thread * threads + 1))

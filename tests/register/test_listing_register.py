@@ -1,5 +1,6 @@
 """The public register page and feeds show exactly the published entries; documents
 print and download; the officers' pages work."""
+
 from __future__ import annotations
 
 import csv
@@ -71,8 +72,18 @@ def test_documents_are_numbered_printable_and_downloadable(flow, session, login)
     assert all(re.fullmatch(r"示市应急失信决〔\d{4}〕\d+号", d.number) for d in decisions)
     assert decisions[1].sequence == decisions[0].sequence + 1
     decision = decisions[0]
-    for key in ("subject_name", "subject_code", "penalty_number", "facts", "situation", "legal_ground",
-                "measures", "period", "removal", "remedies"):
+    for key in (
+        "subject_name",
+        "subject_code",
+        "penalty_number",
+        "facts",
+        "situation",
+        "legal_ground",
+        "measures",
+        "period",
+        "removal",
+        "remedies",
+    ):
         assert decision.fields.get(key), key
     assert "六十日" in decision.fields["remedies"] and "十二个月" in decision.fields["removal"]
     repair_notice = next(d for d in docs if d.kind == "repair_notice" and d.entry_id == decision.entry_id)
@@ -80,7 +91,9 @@ def test_documents_are_numbered_printable_and_downloadable(flow, session, login)
 
     client = login("officer")
     page = client.get(f"/documents/{decision.id}").get_data(as_text=True)
-    assert decision.number in page and "列入安全生产严重失信主体名单决定书" in page and "documents.css" in page
+    assert (
+        decision.number in page and "列入安全生产严重失信主体名单决定书" in page and "documents.css" in page
+    )
     response = client.get(f"/documents/{decision.id}.docx")
     assert response.status_code == 200 and "wordprocessingml" in response.mimetype
     text = "\n".join(p.text for p in WordDocument(io.BytesIO(response.data)).paragraphs)
@@ -98,10 +111,18 @@ def test_new_listing_page(login, session):
     assert "发起列入" in client.get("/").get_data(as_text=True)
     page = client.get("/listing/new").get_data(as_text=True)
     assert "瞒报、谎报生产安全事故（第11号令第五条第（四）项）" in page
-    form = {"penalty_number": "示市应急罚〔2026〕300号", "penalty_date": "2026-02-01", "penalty_amount": "200000",
-            "situation": "VIO_NO_LICENCE", "measures": ["key_inspection", "permit_review"],
-            "facts": "无证生产", "subject_kind_0": "unit", "subject_name_0": "无证加工厂",
-            "subject_code_0": UNIT_CODE[:17] + ("0" if UNIT_CODE[17] != "0" else "1"), "subject_role_0": "unit"}
+    form = {
+        "penalty_number": "示市应急罚〔2026〕300号",
+        "penalty_date": "2026-02-01",
+        "penalty_amount": "200000",
+        "situation": "VIO_NO_LICENCE",
+        "measures": ["key_inspection", "permit_review"],
+        "facts": "无证生产",
+        "subject_kind_0": "unit",
+        "subject_name_0": "无证加工厂",
+        "subject_code_0": UNIT_CODE[:17] + ("0" if UNIT_CODE[17] != "0" else "1"),
+        "subject_role_0": "unit",
+    }
     page = client.post("/listing/new", data=form).get_data(as_text=True)
     assert "校验位不正确" in page and "无证加工厂" in page
     form["subject_code_0"] = UNIT_CODE
@@ -118,8 +139,14 @@ def test_withdrawal_page_from_an_entry(login, session):
     client = login("officer")
     page = client.get(f"/register/{entry.id}/withdrawal").get_data(as_text=True)
     assert "复议决定书" in page
-    response = client.post(f"/register/{entry.id}/withdrawal", data={
-        "revoked_by": "litigation", "revocation_number": "（2026）示行初12号", "revoked_on": "2026-03-01",
-        "revocation_summary": "法院判决撤销处罚"})
+    response = client.post(
+        f"/register/{entry.id}/withdrawal",
+        data={
+            "revoked_by": "litigation",
+            "revocation_number": "（2026）示行初12号",
+            "revoked_on": "2026-03-01",
+            "revocation_summary": "法院判决撤销处罚",
+        },
+    )
     assert response.status_code == 302
     assert login("leader").get("/").get_data(as_text=True).count("决定是否撤销列入") == 1

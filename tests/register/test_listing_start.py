@@ -1,4 +1,5 @@
 """Starting a listing: what is refused (422 with the field named) and by whom."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,20 +13,33 @@ def subjects_with(**unit):
     return [{"kind": "unit", "name": "北辰化工有限公司", "credit_code": UNIT_CODE, "role": "unit", **unit}]
 
 
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"subjects": subjects_with(credit_code=UNIT_CODE[:17] + ("0" if UNIT_CODE[17] != "0" else "1"))},
-     "subjects[0].credit_code", "校验位不正确"),
-    ({"subjects": subjects_with(credit_code="9133010")}, "subjects[0].credit_code", "18位"),
-    ({"subjects": [{"kind": "person", "name": "王某", "id_number": "110105194912310021", "role": "principal"}]},
-     "subjects[0].id_number", "校验位"),
-    ({"situation": "NO_SUCH_SITUATION"}, "situation", "请从以下选项中选择"),
-    ({"penalty_number": "示县应急罚〔2026〕9号"}, "penalty_number", "本局"),
-    ({"penalty_date": "2099-01-01"}, "penalty_date", "不能晚于今天"),
-    ({"measures": ["no_such_measure"]}, "measures", "请从以下选项中选择"),
-    ({"subjects": []}, "subjects", "至少"),
-    ({"situation": "ACC_PRINCIPAL_FLED"}, "subjects[0].kind", "不列入"),
-    ({"facts": ""}, "facts", "请填写"),
-])
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        (
+            {"subjects": subjects_with(credit_code=UNIT_CODE[:17] + ("0" if UNIT_CODE[17] != "0" else "1"))},
+            "subjects[0].credit_code",
+            "校验位不正确",
+        ),
+        ({"subjects": subjects_with(credit_code="9133010")}, "subjects[0].credit_code", "18位"),
+        (
+            {
+                "subjects": [
+                    {"kind": "person", "name": "王某", "id_number": "110105194912310021", "role": "principal"}
+                ]
+            },
+            "subjects[0].id_number",
+            "校验位",
+        ),
+        ({"situation": "NO_SUCH_SITUATION"}, "situation", "请从以下选项中选择"),
+        ({"penalty_number": "示县应急罚〔2026〕9号"}, "penalty_number", "本局"),
+        ({"penalty_date": "2099-01-01"}, "penalty_date", "不能晚于今天"),
+        ({"measures": ["no_such_measure"]}, "measures", "请从以下选项中选择"),
+        ({"subjects": []}, "subjects", "至少"),
+        ({"situation": "ACC_PRINCIPAL_FLED"}, "subjects[0].kind", "不列入"),
+        ({"facts": ""}, "facts", "请填写"),
+    ],
+)
 def test_invalid_start_is_refused_with_the_field_named(flow, session, overrides, field, message):
     before = session.scalar(select(func.count(Case.id)))
     body = flow.start(proposal(**overrides), expect=422)

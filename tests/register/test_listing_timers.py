@@ -1,4 +1,5 @@
 """Deadlines and the management period of the listing procedure, with time moved."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +8,8 @@ import time_machine
 from sqlalchemy import select
 
 from app.calendar import workdays as cal
+from app.clock import today
 from app.models import AuditEvent, Document, EntryStatus, Notification, TaskItem
-from tests.register.conftest import proposal
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -16,9 +17,9 @@ MINUTE = dt.timedelta(minutes=1)
 def test_statement_window_closes_by_itself(flow):
     cid = flow.start()["id"]
     flow.complete("legal", cid, "legal_review", {"outcome": "approve"})
-    flow.complete("officer", cid, "notice", {"served_on": dt.date.today().isoformat(), "method": "direct"})
+    flow.complete("officer", cid, "notice", {"served_on": today().isoformat(), "method": "direct"})
     cutoff = flow.pending_timer(cid, "statement_window_cutoff")
-    served = dt.date.today()
+    served = today()
     assert cal.local_date(cutoff.due_at) == cal.add_working_days(served, 5).date
     assert flow.fire(cutoff.due_at - MINUTE) in (0, 1)  # the warning may fire, the cutoff not yet
     flow.task("officer", cid, "statement_window")
@@ -30,11 +31,15 @@ def test_statement_window_closes_by_itself(flow):
 def _to_publication(flow):
     cid = flow.start()["id"]
     flow.complete("legal", cid, "legal_review", {"outcome": "approve"})
-    flow.complete("officer", cid, "notice", {"served_on": dt.date.today().isoformat(), "method": "direct"})
+    flow.complete("officer", cid, "notice", {"served_on": today().isoformat(), "method": "direct"})
     flow.complete("officer", cid, "statement_window", {"waived": True})
     flow.complete("leader", cid, "decision", {"outcome": "list", "reasons": "事实清楚"})
-    flow.complete("officer", cid, "service", {"served_on": dt.date.today().isoformat(), "method": "direct",
-                                              "recipient": "李某"})
+    flow.complete(
+        "officer",
+        cid,
+        "service",
+        {"served_on": today().isoformat(), "method": "direct", "recipient": "李某"},
+    )
     return cid
 
 
@@ -42,10 +47,11 @@ def test_publication_on_time_is_not_escalated(flow, session):
     cid = _to_publication(flow)
     task = flow.task("publisher", cid, "publication")
     due = dt.datetime.fromisoformat(task["due_at"])
-    assert cal.local_date(due) == cal.add_working_days(dt.date.today(), 7).date
+    assert cal.local_date(due) == cal.add_working_days(today(), 7).date
     flow.complete("publisher", cid, "publication", {"published": True})
-    assert flow.fire(due + MINUTE) == 0 or not session.scalar(select(TaskItem).where(
-        TaskItem.case_id == cid, TaskItem.escalated_at.is_not(None)))
+    assert flow.fire(due + MINUTE) == 0 or not session.scalar(
+        select(TaskItem).where(TaskItem.case_id == cid, TaskItem.escalated_at.is_not(None))
+    )
     register = flow.api("officer")("GET", "/api/register").get_json()["entries"]
     assert {"北辰化工有限公司", "王某"} <= {e["subject_name"] for e in register}
 
@@ -77,13 +83,20 @@ def test_management_period_inspections_eligibility_and_expiry(flow, session):
     inspections = 0
     moment = dt.datetime.now(dt.timezone.utc)
     while True:
-        task = session.scalar(select(TaskItem).where(TaskItem.case_id == cid, TaskItem.step == "inspection",
-                                                     TaskItem.completed_at.is_(None)))
+        task = session.scalar(
+            select(TaskItem).where(
+                TaskItem.case_id == cid, TaskItem.step == "inspection", TaskItem.completed_at.is_(None)
+            )
+        )
         if task is not None:
             assert task.role == "verifier"
             with time_machine.travel(moment, tick=False):
-                flow.complete("verifier", cid, "inspection", {"inspected_on": cal.local_date(moment).isoformat(),
-                                                              "findings": "未发现新的隐患"})
+                flow.complete(
+                    "verifier",
+                    cid,
+                    "inspection",
+                    {"inspected_on": cal.local_date(moment).isoformat(), "findings": "未发现新的隐患"},
+                )
             inspections += 1
         timer = flow.pending_timer(cid, "wait_inspection")
         end = flow.pending_timer(cid, "period_end_timer")
@@ -93,7 +106,9 @@ def test_management_period_inspections_eligibility_and_expiry(flow, session):
         moment = timer.due_at + MINUTE
         flow.fire(moment)
     assert inspections == 6  # 2 a year over 3 years
-    assert session.scalar(select(AuditEvent).where(AuditEvent.case_id == cid, AuditEvent.action == "repair_eligible"))
+    assert session.scalar(
+        select(AuditEvent).where(AuditEvent.case_id == cid, AuditEvent.action == "repair_eligible")
+    )
     assert flow.detail(cid)["status"] == "active"
     flow.fire(end.due_at + MINUTE)
     assert flow.detail(cid)["status"] == "expired"
@@ -103,4 +118,6 @@ def test_management_period_inspections_eligibility_and_expiry(flow, session):
     assert session.scalar(select(Document).where(Document.case_id == cid, Document.kind == "expiry"))
     register = flow.api("officer")("GET", "/api/register").get_json()["entries"]
     assert "北辰化工有限公司" not in {e["subject_name"] for e in register}
-    assert not session.scalar(select(TaskItem).where(TaskItem.case_id == cid, TaskItem.completed_at.is_(None)))
+    assert not session.scalar(
+        select(TaskItem).where(TaskItem.case_id == cid, TaskItem.completed_at.is_(None))
+    )

@@ -1,4 +1,5 @@
 """The board: who sees what across two bureau levels, urgency order, states, filters."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,7 +36,15 @@ def numbers(response) -> list[str]:
 def test_each_level_sees_its_bureau_and_those_below(crafted, api):
     c = crafted
     city = numbers(api("supervisor")("GET", "/api/timers"))
-    assert city == [c["A"], c["E"], c["B"], c["F"], c["C"], c["G"], c["D"]]  # most urgent first, no due date last
+    assert city == [
+        c["A"],
+        c["E"],
+        c["B"],
+        c["F"],
+        c["C"],
+        c["G"],
+        c["D"],
+    ]  # most urgent first, no due date last
     assert numbers(api("province_supervisor")("GET", "/api/timers")) == city
     assert numbers(api("county_supervisor")("GET", "/api/timers")) == [c["E"], c["F"], c["G"]]
 
@@ -44,7 +53,10 @@ def test_states_counts_and_working_days(crafted, api):
     c = crafted
     call = api("supervisor")
     overdue = call("GET", "/api/timers?state=overdue").get_json()
-    assert [(t["case_number"], t["overdue_working_days"]) for t in overdue["timers"]] == [(c["A"], 5), (c["E"], 1)]
+    assert [(t["case_number"], t["overdue_working_days"]) for t in overdue["timers"]] == [
+        (c["A"], 5),
+        (c["E"], 1),
+    ]
     assert overdue["counts"] == {"overdue": 2, "due_soon": 2, "pending": 7}
     soon = call("GET", "/api/timers?state=due_soon").get_json()["timers"]
     assert [(t["case_number"], t["overdue_working_days"]) for t in soon] == [(c["B"], -1), (c["F"], -7)]
@@ -68,13 +80,27 @@ def test_filters(crafted, api, user, bureau):
     assert [t["case_number"] for t in paged["timers"]] == [c["B"], c["F"]] and paged["total"] == 7
     # a county supervisor cannot widen the view by naming the city: it stays the county's
     assert numbers(api("county_supervisor")("GET", f"/api/timers?bureau={bureau('CITY').id}")) == [
-        c["E"], c["F"], c["G"]]
+        c["E"],
+        c["F"],
+        c["G"],
+    ]
     assert numbers(api("county_supervisor")("GET", f"/api/timers?bureau={bureau('PROV').id}")) == [
-        c["E"], c["F"], c["G"]]
+        c["E"],
+        c["F"],
+        c["G"],
+    ]
 
 
-@pytest.mark.parametrize("query, field", [("state=late", "state"), ("within=99", "within"),
-                                          ("page=0", "page"), ("officer=bob", "officer"), ("bureau=x", "bureau")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("state=late", "state"),
+        ("within=99", "within"),
+        ("page=0", "page"),
+        ("officer=bob", "officer"),
+        ("bureau=x", "bureau"),
+    ],
+)
 def test_bad_filters_are_refused(api, query, field):
     response = api("supervisor")("GET", f"/api/timers?{query}")
     assert response.status_code == 422 and field in response.get_json()["errors"]

@@ -1,5 +1,6 @@
 """Figures: on-time rates and durations, repair applications per month, the register,
 follow-ups and inspections; the page, the CSV export and /api/stats."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,11 +31,12 @@ def work(clock, index_case, session):
         if data is not None:
             audit(session, case, None, "complete", step=task.step, data=data, at=task.completed_at)
         return case
+
     # all finished on Sunday 8 March
-    finish(index_case("CITY", None), 3 * DAY, late=False)   # from Friday: 0 working days
-    finish(index_case("CITY", None), 5 * DAY, late=False)   # from Wednesday: 2 (Thu, Fri)
+    finish(index_case("CITY", None), 3 * DAY, late=False)  # from Friday: 0 working days
+    finish(index_case("CITY", None), 5 * DAY, late=False)  # from Wednesday: 2 (Thu, Fri)
     finish(index_case("COUNTY", None), 8 * DAY, late=True)  # from Sunday 1 March: 5
-    index_case("CITY", -2 * DAY)                            # open, past due
+    index_case("CITY", -2 * DAY)  # open, past due
     refused, _ = index_case("CITY", None)
     refused.status, refused.ended_at = "refused", at - DAY
     lapsed, _ = index_case("COUNTY", None)
@@ -59,7 +61,9 @@ def test_figures_for_the_city(work, api):
     by_bureau = {r["bureau"]: r for r in f["on_time_by_bureau"]}
     assert by_bureau["示范县应急管理局"]["rate"] == 0.0
     march = next(r for r in f["repair_by_month"] if r["month"] == "2026-03")
-    assert march["refused"] == 1 and march["lapsed"] == 1 and march["granted"] == 1 and march["supplement"] == 1
+    assert (
+        march["refused"] == 1 and march["lapsed"] == 1 and march["granted"] == 1 and march["supplement"] == 1
+    )
     assert march["received"] == 11  # every crafted case is a repair case received on 6 March
     status = {r["status"]: r["count"] for r in f["listings"]["status"]}
     assert status["listed"] == 7 and status["restored"] == 0 and status["expired"] == 0
@@ -76,7 +80,9 @@ def test_figures_follow_the_bureau_tree(work, api):
     assert f["follow_ups"]["done"] == 0
 
 
-@pytest.mark.parametrize("query, field", [("since=2026-13-01", "since"), ("since=2026-03-01&until=2026-01-01", "since")])
+@pytest.mark.parametrize(
+    "query, field", [("since=2026-13-01", "since"), ("since=2026-03-01&until=2026-01-01", "since")]
+)
 def test_bad_period(api, query, field):
     response = api("supervisor")("GET", f"/api/stats?{query}")
     assert response.status_code == 422 and field in response.get_json()["errors"]

@@ -3,6 +3,7 @@
 The diagrams are the fixture's own: one officer task with a warning after 1 working
 day and a deadline after 2; the failing one runs remove_early() when the deadline
 fires, which raises for a case that has no register entry."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,12 +16,17 @@ from tests.supervision.conftest import MONDAY
 
 
 def open_task(session, case) -> TaskItem:
-    return session.scalar(select(TaskItem).where(TaskItem.case_id == case.id, TaskItem.completed_at.is_(None)))
+    return session.scalar(
+        select(TaskItem).where(TaskItem.case_id == case.id, TaskItem.completed_at.is_(None))
+    )
 
 
 def notes(session, case, kind: str) -> list[Notification]:
-    return list(session.scalars(select(Notification).where(Notification.case_id == case.id,
-                                                           Notification.kind == kind)))
+    return list(
+        session.scalars(
+            select(Notification).where(Notification.case_id == case.id, Notification.kind == kind)
+        )
+    )
 
 
 def board(api, username: str, state: str) -> list[dict]:

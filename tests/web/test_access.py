@@ -1,4 +1,5 @@
 """Jurisdiction: a user acts only in their own bureau; upper bureaus read; others see nothing."""
+
 from __future__ import annotations
 
 from tests.helpers import entry_named, repair_data
@@ -31,10 +32,17 @@ def test_upper_bureau_reads_but_cannot_act(api, session):
 
 def test_lower_bureau_cannot_see_upper_bureau_case(api, session, client, login):
     entry = entry_named(session, "示范化工有限公司")
-    case_id = api("clerk")("POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}).get_json()["id"]
+    case_id = api("clerk")(
+        "POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}
+    ).get_json()["id"]
     task_id = api("clerk")("GET", f"/api/cases/{case_id}").get_json()["tasks"][0]["id"]
     assert api("county_clerk")("GET", f"/api/cases/{case_id}").status_code == 404
-    assert api("county_clerk")("POST", f"/api/tasks/{task_id}/complete", {"data": {"outcome": "accept"}}).status_code == 404
+    assert (
+        api("county_clerk")(
+            "POST", f"/api/tasks/{task_id}/complete", {"data": {"outcome": "accept"}}
+        ).status_code
+        == 404
+    )
     login("county_clerk")
     assert client.get(f"/cases/{case_id}").status_code == 404
     assert client.get(f"/tasks/{task_id}").status_code == 404
@@ -44,7 +52,9 @@ def test_lower_bureau_cannot_see_upper_bureau_case(api, session, client, login):
 
 def test_wrong_role_in_same_bureau_is_forbidden(api, session):
     entry = entry_named(session, "示范化工有限公司")
-    case_id = api("clerk")("POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}).get_json()["id"]
+    case_id = api("clerk")(
+        "POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}
+    ).get_json()["id"]
     task_id = api("clerk")("GET", f"/api/cases/{case_id}").get_json()["tasks"][0]["id"]
     response = api("verifier")("POST", f"/api/tasks/{task_id}/complete", {"data": {"outcome": "accept"}})
     assert response.status_code == 403
@@ -53,12 +63,22 @@ def test_wrong_role_in_same_bureau_is_forbidden(api, session):
 
 def test_claimed_task_is_only_for_its_claimant(api, session):
     from app.models import User, UserRole
+
     clerk = session.query(User).filter_by(username="clerk").one()
-    session.add(User(username="clerk2", display_name="钱受理", bureau_id=clerk.bureau_id,
-                     password_hash=clerk.password_hash, role_rows=[UserRole(role="clerk")]))
+    session.add(
+        User(
+            username="clerk2",
+            display_name="钱受理",
+            bureau_id=clerk.bureau_id,
+            password_hash=clerk.password_hash,
+            role_rows=[UserRole(role="clerk")],
+        )
+    )
     session.commit()
     entry = entry_named(session, "示范化工有限公司")
-    case_id = api("clerk")("POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}).get_json()["id"]
+    case_id = api("clerk")(
+        "POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}
+    ).get_json()["id"]
     task_id = api("clerk")("GET", f"/api/cases/{case_id}").get_json()["tasks"][0]["id"]
     claimed = api("clerk")("POST", f"/api/tasks/{task_id}/claim")
     assert claimed.status_code == 200 and claimed.get_json()["task"]["claimed_by"] == "clerk"

@@ -1,4 +1,5 @@
 """The whole repair path through the JSON API."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,9 @@ from tests.helpers import entry_named, repair_data
 
 def start(api, session, name="示范化工有限公司", **overrides):
     entry = entry_named(session, name)
-    response = api("clerk")("POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id, **overrides)})
+    response = api("clerk")(
+        "POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id, **overrides)}
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json(), entry
 
@@ -55,7 +58,12 @@ def test_grant_path_removes_entry_and_schedules_follow_up(api, session):
     actions = [h["action"] for h in detail["history"]]
     assert actions[0] == "start" and actions[-1] == "end"
     assert [h["step"] for h in detail["history"] if h["action"] == "complete"] == [
-        "acceptance_review", "verification", "decision", "publication", "follow_up"]
+        "acceptance_review",
+        "verification",
+        "decision",
+        "publication",
+        "follow_up",
+    ]
 
 
 def test_refusal_path_records_service(api, session):
@@ -64,7 +72,9 @@ def test_refusal_path_records_service(api, session):
     complete(api, "verifier", case["id"], "verification", {"findings": "隐患未整改"})
     response = complete(api, "leader", case["id"], "decision", {"outcome": "refuse"}, expect=422)
     assert "reasons" in response.get_json()["errors"]
-    complete(api, "leader", case["id"], "decision", {"outcome": "refuse", "reasons": "整改未完成；可申请复议"})
+    complete(
+        api, "leader", case["id"], "decision", {"outcome": "refuse", "reasons": "整改未完成；可申请复议"}
+    )
     complete(api, "publisher", case["id"], "publication", {"served": True})
     detail = api("clerk")("GET", f"/api/cases/{case['id']}").get_json()
     assert detail["status"] == "refused" and detail["tasks"] == []
@@ -76,12 +86,29 @@ def test_supplement_then_accept(api, session):
     case, _ = start(api, session)
     response = complete(api, "clerk", case["id"], "acceptance_review", {"outcome": "supplement"}, expect=422)
     assert "missing_items" in response.get_json()["errors"]
-    complete(api, "clerk", case["id"], "acceptance_review",
-             {"outcome": "supplement", "missing_items": ["整改报告原件", "身份证明"]})
-    complete(api, "clerk", case["id"], "supplement", {"materials_received": True, "materials": ["整改报告原件", "身份证明"]})
+    complete(
+        api,
+        "clerk",
+        case["id"],
+        "acceptance_review",
+        {"outcome": "supplement", "missing_items": ["整改报告原件", "身份证明"]},
+    )
+    complete(
+        api,
+        "clerk",
+        case["id"],
+        "supplement",
+        {"materials_received": True, "materials": ["整改报告原件", "身份证明"]},
+    )
     # one-time notice: a second supplement request is refused
-    response = complete(api, "clerk", case["id"], "acceptance_review",
-                        {"outcome": "supplement", "missing_items": ["再补"]}, expect=422)
+    response = complete(
+        api,
+        "clerk",
+        case["id"],
+        "acceptance_review",
+        {"outcome": "supplement", "missing_items": ["再补"]},
+        expect=422,
+    )
     assert "outcome" in response.get_json()["errors"]
     complete(api, "clerk", case["id"], "acceptance_review", {"outcome": "accept"})
     assert task_id(api, "verifier", case["id"], "verification")
@@ -89,7 +116,13 @@ def test_supplement_then_accept(api, session):
 
 def test_supplement_lapses_after_ten_working_days(api, session):
     case, _ = start(api, session)
-    complete(api, "clerk", case["id"], "acceptance_review", {"outcome": "supplement", "missing_items": ["整改报告"]})
+    complete(
+        api,
+        "clerk",
+        case["id"],
+        "acceptance_review",
+        {"outcome": "supplement", "missing_items": ["整改报告"]},
+    )
     detail = api("clerk")("GET", f"/api/cases/{case['id']}").get_json()
     cutoff = [t for t in detail["timers"] if t["kind"] == "cutoff" and t["fired_at"] is None][0]
     due = dt.datetime.fromisoformat(cutoff["due_at"])
@@ -104,22 +137,34 @@ def test_supplement_lapses_after_ten_working_days(api, session):
 
 def test_refused_at_acceptance(api, session):
     case, _ = start(api, session)
-    complete(api, "clerk", case["id"], "acceptance_review", {"outcome": "refuse", "reasons": "不属于本机关管辖"})
+    complete(
+        api, "clerk", case["id"], "acceptance_review", {"outcome": "refuse", "reasons": "不属于本机关管辖"}
+    )
     assert api("clerk")("GET", f"/api/cases/{case['id']}").get_json()["status"] == "rejected"
 
 
 def test_verification_extension_once(api, session):
     case, _ = start(api, session)
     complete(api, "clerk", case["id"], "acceptance_review", {"outcome": "accept"})
-    first = [t for t in api("verifier")("GET", "/api/tasks").get_json()["tasks"] if t["case_id"] == case["id"]][0]
+    first = [
+        t for t in api("verifier")("GET", "/api/tasks").get_json()["tasks"] if t["case_id"] == case["id"]
+    ][0]
     response = complete(api, "verifier", case["id"], "verification", {"extend": True}, expect=422)
     assert "extension_reason" in response.get_json()["errors"]
     complete(api, "verifier", case["id"], "verification", {"extend": True, "extension_reason": "需现场核查"})
-    second = [t for t in api("verifier")("GET", "/api/tasks").get_json()["tasks"] if t["case_id"] == case["id"]][0]
+    second = [
+        t for t in api("verifier")("GET", "/api/tasks").get_json()["tasks"] if t["case_id"] == case["id"]
+    ][0]
     assert second["step"] == "verification"
     assert dt.datetime.fromisoformat(second["due_at"]) > dt.datetime.fromisoformat(first["due_at"])
-    response = complete(api, "verifier", case["id"], "verification",
-                        {"extend": True, "extension_reason": "再延一次"}, expect=422)
+    response = complete(
+        api,
+        "verifier",
+        case["id"],
+        "verification",
+        {"extend": True, "extension_reason": "再延一次"},
+        expect=422,
+    )
     assert response.get_json()["errors"]["extend"] == "核查期限只能延长一次"
     complete(api, "verifier", case["id"], "verification", {"findings": "核查完毕", "onsite": True})
     assert task_id(api, "leader", case["id"], "decision")

@@ -1,4 +1,5 @@
 """Bad input gets a clear error and changes nothing."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,13 +13,16 @@ def counts(session):
     return session.scalar(select(func.count(Case.id))), session.scalar(select(func.count(AuditEvent.id)))
 
 
-@pytest.mark.parametrize("body, status, field", [
-    ({"process": "nope", "data": {}}, 422, "process"),
-    ({"process": "repair"}, 422, "data"),
-    ({"process": "repair", "data": []}, 422, "data"),
-    ({"process": "repair", "data": {"listing_id": "abc"}}, 422, "listing_id"),
-    ({"process": "repair", "data": {"listing_id": 99999}}, 422, "listing_id"),
-])
+@pytest.mark.parametrize(
+    "body, status, field",
+    [
+        ({"process": "nope", "data": {}}, 422, "process"),
+        ({"process": "repair"}, 422, "data"),
+        ({"process": "repair", "data": []}, 422, "data"),
+        ({"process": "repair", "data": {"listing_id": "abc"}}, 422, "listing_id"),
+        ({"process": "repair", "data": {"listing_id": 99999}}, 422, "listing_id"),
+    ],
+)
 def test_bad_case_creation(api, session, body, status, field):
     before = counts(session)
     response = api("clerk")("POST", "/api/cases", body)
@@ -30,8 +34,19 @@ def test_bad_case_creation(api, session, body, status, field):
 def test_missing_and_wrongly_typed_fields(api, session):
     entry = entry_named(session, "示范化工有限公司")
     before = counts(session)
-    response = api("clerk")("POST", "/api/cases", {"process": "repair", "data": {
-        "listing_id": entry.id, "materials": "not-a-list-but-lines", "commitment_given": "maybe", "extra": 1}})
+    response = api("clerk")(
+        "POST",
+        "/api/cases",
+        {
+            "process": "repair",
+            "data": {
+                "listing_id": entry.id,
+                "materials": "not-a-list-but-lines",
+                "commitment_given": "maybe",
+                "extra": 1,
+            },
+        },
+    )
     errors = response.get_json()["errors"]
     assert response.status_code == 422
     assert errors["applicant"] == "请填写“申请人（或代理人）”"
@@ -51,7 +66,9 @@ def test_not_json_and_no_token(client, api):
 
 def test_complete_with_invalid_data_changes_nothing(api, session):
     entry = entry_named(session, "示范化工有限公司")
-    case_id = api("clerk")("POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}).get_json()["id"]
+    case_id = api("clerk")(
+        "POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}
+    ).get_json()["id"]
     task_id = api("clerk")("GET", f"/api/cases/{case_id}").get_json()["tasks"][0]["id"]
     version_before = session.get(Case, case_id).version
     for data in ({"outcome": "maybe"}, {"outcome": "refuse"}, {}, {"outcome": "accept", "rogue": "x"}):
@@ -73,7 +90,9 @@ def test_unknown_pages_and_methods(client, login):
 
 def test_upload_too_large_is_refused(app, client, login):
     login("clerk")
-    response = client.post("/cases/new/repair", data={"applicant": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)})
+    response = client.post(
+        "/cases/new/repair", data={"applicant": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)}
+    )
     assert response.status_code == 413
 
 
@@ -87,7 +106,9 @@ def test_calendar_check_with_absurd_input_is_refused_clearly(client, login):
 
 def test_claim_back_link_cannot_leave_the_site(api, session, client, login):
     entry = entry_named(session, "示范化工有限公司")
-    case_id = api("clerk")("POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}).get_json()["id"]
+    case_id = api("clerk")(
+        "POST", "/api/cases", {"process": "repair", "data": repair_data(entry.id)}
+    ).get_json()["id"]
     task_id = api("clerk")("GET", f"/api/cases/{case_id}").get_json()["tasks"][0]["id"]
     login("clerk")
     response = client.post(f"/tasks/{task_id}/claim", data={"back": "/\\evil.example"})
@@ -96,6 +117,7 @@ def test_claim_back_link_cannot_leave_the_site(api, session, client, login):
 
 def test_a_notification_is_read_only_by_its_addressee(session, client, login, user):
     from app.models import Notification
+
     clerk = user("clerk")
     note = Notification(bureau_id=clerk.bureau_id, user_id=clerk.id, kind="reminder", message="请尽快办理")
     session.add(note)

@@ -1,4 +1,5 @@
 """The repair path through the HTML pages (test client), as the officers click it."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,9 @@ from tests.helpers import entry_named
 
 
 def open_item(session, case_id):
-    return session.scalar(select(TaskItem).where(TaskItem.case_id == case_id, TaskItem.completed_at.is_(None)))
+    return session.scalar(
+        select(TaskItem).where(TaskItem.case_id == case_id, TaskItem.completed_at.is_(None))
+    )
 
 
 def test_pages_walk_the_whole_repair(client, login, session):
@@ -19,9 +22,17 @@ def test_pages_walk_the_whole_repair(client, login, session):
     login("clerk")
     page = client.get(f"/cases/new/repair?listing_id={entry.id}").get_data(as_text=True)
     assert "列入满12个月" in page and "提前移出条件核对" in page
-    response = client.post("/cases/new/repair", data={
-        "listing_id": entry.id, "applicant": "安泰法定代表人", "materials": "申请书\n承诺书",
-        "commitment_given": "on", "penalty_carried_out": "on", "channel": "counter"})
+    response = client.post(
+        "/cases/new/repair",
+        data={
+            "listing_id": entry.id,
+            "applicant": "安泰法定代表人",
+            "materials": "申请书\n承诺书",
+            "commitment_given": "on",
+            "penalty_carried_out": "on",
+            "channel": "counter",
+        },
+    )
     assert response.status_code == 302
     case_id = int(re.search(r"/cases/(\d+)", response.headers["Location"]).group(1))
     inbox = client.get("/").get_data(as_text=True)
@@ -31,15 +42,22 @@ def test_pages_walk_the_whole_repair(client, login, session):
     assert client.post(f"/tasks/{item.id}/claim").status_code == 302
     page = client.post(f"/tasks/{item.id}", data={"outcome": "supplement"}).get_data(as_text=True)
     assert "请填写“需补正的全部材料（每行一项）”" in page
-    client.post(f"/tasks/{item.id}", data={"outcome": "supplement", "missing_items": "营业执照复印件\n整改照片"})
+    client.post(
+        f"/tasks/{item.id}", data={"outcome": "supplement", "missing_items": "营业执照复印件\n整改照片"}
+    )
     item = open_item(session, case_id)
     assert item.step == "supplement"
-    client.post(f"/tasks/{item.id}", data={"materials_received": "on", "materials": "营业执照复印件\n整改照片"})
+    client.post(
+        f"/tasks/{item.id}", data={"materials_received": "on", "materials": "营业执照复印件\n整改照片"}
+    )
     item = open_item(session, case_id)
     client.post(f"/tasks/{item.id}", data={"outcome": "accept"})
 
-    for username, data in [("verifier", {"findings": "材料属实"}), ("leader", {"outcome": "grant"}),
-                           ("publisher", {"served": "on"})]:
+    for username, data in [
+        ("verifier", {"findings": "材料属实"}),
+        ("leader", {"outcome": "grant"}),
+        ("publisher", {"served": "on"}),
+    ]:
         login(username)
         item = open_item(session, case_id)
         assert item.name in client.get("/").get_data(as_text=True)
@@ -57,8 +75,9 @@ def test_stale_page_is_told_someone_else_handled_it(client, login, session, api)
     item = open_item(session, case.id)
     stale_version = case.version
     api("clerk")("POST", f"/api/tasks/{item.id}/complete", {"data": {"outcome": "accept"}})
-    page = client.post(f"/tasks/{item.id}", data={"outcome": "refuse", "reasons": "x",
-                                                  "expected_version": stale_version}).get_data(as_text=True)
+    page = client.post(
+        f"/tasks/{item.id}", data={"outcome": "refuse", "reasons": "x", "expected_version": stale_version}
+    ).get_data(as_text=True)
     assert "王受理" in page and "办理完毕" in page
 
 
@@ -69,14 +88,18 @@ def test_forms_require_csrf_token(_prepared_app):
         assert client.post("/login", data={"username": "clerk", "password": "test-pass"}).status_code == 400
         page = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        response = client.post("/login", data={"username": "clerk", "password": "test-pass", "csrf_token": token})
+        response = client.post(
+            "/login", data={"username": "clerk", "password": "test-pass", "csrf_token": token}
+        )
         assert response.status_code == 302
     finally:
         app.extensions["database_engine"].dispose()
 
 
 def test_login_next_stays_on_site(client):
-    response = client.post("/login?next=https://evil.example/x", data={"username": "clerk", "password": "test-pass"})
+    response = client.post(
+        "/login?next=https://evil.example/x", data={"username": "clerk", "password": "test-pass"}
+    )
     assert response.headers["Location"] == "/"
     client.post("/logout")
     response = client.post("/login?next=/cases", data={"username": "clerk", "password": "test-pass"})

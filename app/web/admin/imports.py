@@ -3,6 +3,7 @@
 Upload -> check every row -> report per row -> import all (only when there are no
 errors) or, by explicit choice, only the valid rows.  The checked text travels
 back in the confirmation form; the server checks it again before importing."""
+
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -26,8 +27,11 @@ def import_register():
 @bp.route("/import/template.csv")
 @role_required("admin")
 def import_template():
-    return Response("\ufeff" + register_import.TEMPLATE, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="register-import-template.csv"'})
+    return Response(
+        "\ufeff" + register_import.TEMPLATE,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="register-import-template.csv"'},
+    )
 
 
 @bp.route("/import", methods=["POST"])
@@ -49,13 +53,17 @@ def check_import():
     report = register_import.check_csv(db.session, current_user, text)
     if action in ("import_all", "import_valid"):
         try:
-            cases = register_import.import_rows(db.session, current_user, report,
-                                                only_valid=action == "import_valid")
+            cases = register_import.import_rows(
+                db.session, current_user, report, only_valid=action == "import_valid"
+            )
         except ValueError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash(f"已导入 {len(report.valid)} 条名单记录（{len(cases)} 个列入决定），管理期计时已建立", "success")
+            flash(
+                f"已导入 {len(report.valid)} 条名单记录（{len(cases)} 个列入决定），管理期计时已建立",
+                "success",
+            )
             return redirect(url_for("register.list_entries"))
     return render_template("admin/import.html", report=report, text=text, columns=register_import.COLUMNS)

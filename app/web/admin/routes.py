@@ -1,4 +1,5 @@
 """Administration: the holiday table."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,11 +8,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.calendar import overrides as holidays
 from app.calendar import workdays as cal
 from app.clock import now
 from app.extensions import db
 from app.models import CalendarYear, HolidayOverride
-from app.calendar import overrides as holidays
 from app.web.auth.routes import role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -23,8 +24,10 @@ def list_holidays():
     overrides = db.session.scalars(select(HolidayOverride).order_by(HolidayOverride.day)).all()
     confirmed = db.session.scalars(select(CalendarYear).order_by(CalendarYear.year)).all()
     this_year = cal.local_date(now()).year
-    years = [{"year": y, "published": cal.is_published_year(y),
-              "confirmed": any(c.year == y for c in confirmed)} for y in range(this_year - 1, this_year + 3)]
+    years = [
+        {"year": y, "published": cal.is_published_year(y), "confirmed": any(c.year == y for c in confirmed)}
+        for y in range(this_year - 1, this_year + 3)
+    ]
     check = None
     start, n = request.args.get("start"), request.args.get("n", type=int)
     if start and n is not None:
@@ -35,8 +38,14 @@ def list_holidays():
         except (ValueError, OverflowError):
             flash("请输入正确的日期和 0 到 366 之间的工作日数", "error")
             check = None
-    return render_template("admin/holidays.html", overrides=overrides, years=years, check=check,
-                           start=start or "", n=n if n is not None else "")
+    return render_template(
+        "admin/holidays.html",
+        overrides=overrides,
+        years=years,
+        check=check,
+        start=start or "",
+        n=n if n is not None else "",
+    )
 
 
 @bp.route("/holidays", methods=["POST"])

@@ -1,4 +1,5 @@
 """Bearer-token authentication for the JSON API."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -21,6 +22,7 @@ def token_required(view):
             return json_error(401, "访问令牌无效或已过期")
         g.api_user = user
         return view(*args, **kwargs)
+
     return wrapped
 
 

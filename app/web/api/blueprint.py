@@ -1,4 +1,5 @@
 """The API blueprint object; route modules of each audience attach to it."""
+
 from flask import Blueprint
 
 from app.extensions import csrf

@@ -1,5 +1,6 @@
 """Run an operation that changes data, commit once, and map engine errors onto the
 API's status codes (422 invalid, 409 conflict, 403 not allowed)."""
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -8,7 +9,12 @@ from app import engine
 from app.extensions import db
 from app.web.errors import json_error
 
-STATUS = ((engine.FormInvalid, 422), (engine.Conflict, 409), (engine.NotAllowed, 403), (engine.EngineError, 422))
+STATUS = (
+    (engine.FormInvalid, 422),
+    (engine.Conflict, 409),
+    (engine.NotAllowed, 403),
+    (engine.EngineError, 422),
+)
 
 
 def commit_or_error(work: Callable[[], Any]):

@@ -5,6 +5,7 @@ GET  /api/processes/<key>/versions/<n>.bpmn        the XML
 POST /api/processes/<key>/drafts                   body: BPMN XML, X-Change-Note header
 POST /api/processes/<key>/versions/<n>/publish     a second designer or an admin approves
 """
+
 from __future__ import annotations
 
 from flask import g, jsonify
@@ -68,5 +69,11 @@ def publish_version(key: str, number: int):
     except engine.InvalidProcess as exc:
         db.session.rollback()
         return json_error(409, exc.message, exc.errors or None)
-    return jsonify({"key": key, "number": version.number, "state": version.state,
-                    "published_at": version.published_at.isoformat()})
+    return jsonify(
+        {
+            "key": key,
+            "number": version.number,
+            "state": version.state,
+            "published_at": version.published_at.isoformat(),
+        }
+    )

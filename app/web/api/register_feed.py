@@ -1,5 +1,6 @@
 """The public register feed (no login): downloads and a check of one subject for
 other departments and banks (联合惩戒).  Only entries currently published."""
+
 from __future__ import annotations
 
 from flask import Response, jsonify
@@ -20,7 +21,10 @@ def _stamp() -> str:
 
 @bp.route("/register.json")
 def register_json():
-    body = {"generated_at": now().isoformat(), "entries": [feed_entry(e) for e in published_entries(db.session)]}
+    body = {
+        "generated_at": now().isoformat(),
+        "entries": [feed_entry(e) for e in published_entries(db.session)],
+    }
     response = jsonify(body)
     response.headers["Content-Disposition"] = f'attachment; filename="register-{_stamp()}.json"'
     return response
@@ -28,8 +32,11 @@ def register_json():
 
 @bp.route("/register.csv")
 def register_csv():
-    return Response(to_csv(published_entries(db.session)), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="register-{_stamp()}.csv"'})
+    return Response(
+        to_csv(published_entries(db.session)),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="register-{_stamp()}.csv"'},
+    )
 
 
 @bp.route("/register/<credit_code>")
@@ -39,5 +46,11 @@ def check_subject(credit_code: str):
     if problem:
         return json_error(422, problem, {"credit_code": problem})
     entries = [e for e in published_entries(db.session, code) if e.credit_code == code]
-    return jsonify({"credit_code": code, "listed": bool(entries), "checked_at": now().isoformat(),
-                    "entries": [feed_entry(e) for e in entries]})
+    return jsonify(
+        {
+            "credit_code": code,
+            "listed": bool(entries),
+            "checked_at": now().isoformat(),
+            "entries": [feed_entry(e) for e in entries],
+        }
+    )

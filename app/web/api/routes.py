@@ -1,29 +1,33 @@
 """JSON API for integrations and scripted use (token authenticated)."""
+
 from __future__ import annotations
 
 from flask import current_app, g, jsonify
 from sqlalchemy import select
 
 from app import engine
+from app.cases.inbox import actionable_tasks
+from app.cases.starting import STARTERS
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskItem, Timer, User
 from app.org.access import visible_bureau_ids
-from app.cases.inbox import actionable_tasks
-from app.register.queries import published_entries
-from app.cases.starting import STARTERS
 from app.org.tokens import issue_token
+from app.register.queries import published_entries
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
 from app.web.api.engine_calls import commit_or_error
 from app.web.api.serialize import case_json, entry_json, task_json
 from app.web.errors import json_error
 
+
 @bp.route("/token", methods=["POST"])
 def create_token():
     body = json_body()
     if body is None:
         return json_error(400, "请求体应为 JSON 对象")
-    errors = {k: "必填" for k in ("username", "password") if not isinstance(body.get(k), str) or not body.get(k)}
+    errors = {
+        k: "必填" for k in ("username", "password") if not isinstance(body.get(k), str) or not body.get(k)
+    }
     if errors:
         return json_error(422, errors=errors)
     user = db.session.scalar(select(User).where(User.username == body["username"]))
@@ -44,7 +48,9 @@ def _visible_task(task_id: int) -> TaskItem | None:
     item = db.session.get(TaskItem, task_id)
     if item is None:
         return None
-    if item.bureau_id != g.api_user.bureau_id and item.bureau_id not in visible_bureau_ids(db.session, g.api_user):
+    if item.bureau_id != g.api_user.bureau_id and item.bureau_id not in visible_bureau_ids(
+        db.session, g.api_user
+    ):
         return None
     return item
 
@@ -53,6 +59,7 @@ def _engine_call(task_id: int, operation):
     item = _visible_task(task_id)
     if item is None:
         return json_error(404, "任务不存在")
+
     def work():
         operation(item)
         return {"task": task_json(item)}  # built before the commit: no re-read afterwards
@@ -111,11 +118,21 @@ def show_case(case_id: int):
     case = db.session.get(Case, case_id)
     if case is None or case.bureau_id not in visible_bureau_ids(db.session, g.api_user):
         return json_error(404, "案件不存在")
-    tasks = db.session.scalars(select(TaskItem).where(TaskItem.case_id == case.id, TaskItem.completed_at.is_(None))
-                               .order_by(TaskItem.id)).unique().all()
-    timers = db.session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.id)).unique().all()
-    history = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id)
-                                 .order_by(AuditEvent.at, AuditEvent.id)).all()
+    tasks = (
+        db.session.scalars(
+            select(TaskItem)
+            .where(TaskItem.case_id == case.id, TaskItem.completed_at.is_(None))
+            .order_by(TaskItem.id)
+        )
+        .unique()
+        .all()
+    )
+    timers = (
+        db.session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.id)).unique().all()
+    )
+    history = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
     return jsonify(case_json(case, list(tasks), list(timers), list(history)))
 
 

@@ -11,6 +11,7 @@ POST /api/tasks/<id>/reassign {"to_user": id or username, "reason"}
 POST /api/cases/<id>/notes    {"body", "task_id"?}
 POST /api/timers/<id>/retry   -> {"outcome": "fired|failed|queued", "message"}
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -19,13 +20,13 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 
 from app.calendar import workdays as cal
+from app.calendar.overrides import load_overrides
 from app.clock import now
 from app.extensions import db
 from app.models import User
-from app.supervision import actions as supervision
 from app.org.access import visible_bureau_ids
-from app.calendar.overrides import load_overrides
 from app.stats.figures import figures, parse_period
+from app.supervision import actions as supervision
 from app.supervision.board import BoardFilter, BoardRow, load_board
 from app.supervision.scope import subtree_ids
 from app.web.api.auth import json_body, token_required
@@ -41,19 +42,33 @@ def _refused(exc: supervision.SupervisionError):
 
 
 def board_row_json(row: BoardRow, usernames: dict[int, str]) -> dict:
-    return {"source": row.source, "task_id": row.ref_id if row.source == "task" else None,
-            "timer_id": row.ref_id if row.source == "timer" else None,
-            "case_id": row.case_id, "case_number": row.case_number, "subject_name": row.subject_name,
-            "process": row.process_key, "bureau_id": row.bureau_id, "bureau": row.bureau_name,
-            "step": row.step, "name": row.name, "role": row.role, "kind": row.kind, "state": row.state,
-            "due_at": iso(row.due_at), "overdue_working_days": row.working_days,
-            "assignee": usernames.get(row.assignee_id) if row.assignee_id else None,
-            "assignee_name": row.assignee_name, "escalated_at": iso(row.escalated_at),
-            "failed": row.failed}
+    return {
+        "source": row.source,
+        "task_id": row.ref_id if row.source == "task" else None,
+        "timer_id": row.ref_id if row.source == "timer" else None,
+        "case_id": row.case_id,
+        "case_number": row.case_number,
+        "subject_name": row.subject_name,
+        "process": row.process_key,
+        "bureau_id": row.bureau_id,
+        "bureau": row.bureau_name,
+        "step": row.step,
+        "name": row.name,
+        "role": row.role,
+        "kind": row.kind,
+        "state": row.state,
+        "due_at": iso(row.due_at),
+        "overdue_working_days": row.working_days,
+        "assignee": usernames.get(row.assignee_id) if row.assignee_id else None,
+        "assignee_name": row.assignee_name,
+        "escalated_at": iso(row.escalated_at),
+        "failed": row.failed,
+    }
 
 
 def supervisor_required(view):
     """After token_required: 403 for users who are not supervisors."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         try:
@@ -61,6 +76,7 @@ def supervisor_required(view):
         except supervision.SupervisionError as exc:
             return _refused(exc)
         return view(*args, **kwargs)
+
     return wrapped
 
 
@@ -71,13 +87,27 @@ def list_board_timers():
     board_filter, errors = BoardFilter.from_args(request.args)
     if errors:
         return json_error(422, errors=errors)
-    page = load_board(db.session, visible_bureau_ids(db.session, g.api_user), board_filter, now(),
-                      load_overrides(db.session))
+    page = load_board(
+        db.session,
+        visible_bureau_ids(db.session, g.api_user),
+        board_filter,
+        now(),
+        load_overrides(db.session),
+    )
     ids = {r.assignee_id for r in page.rows if r.assignee_id}
-    usernames = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all()) if ids else {}
-    return jsonify({"timers": [board_row_json(r, usernames) for r in page.rows], "counts": page.counts,
-                    "total": page.total, "page": board_filter.page, "per_page": board_filter.per_page,
-                    "due_soon_until": iso(page.horizon)})
+    usernames = (
+        dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all()) if ids else {}
+    )
+    return jsonify(
+        {
+            "timers": [board_row_json(r, usernames) for r in page.rows],
+            "counts": page.counts,
+            "total": page.total,
+            "page": board_filter.page,
+            "per_page": board_filter.per_page,
+            "due_soon_until": iso(page.horizon),
+        }
+    )
 
 
 @bp.route("/stats")
@@ -108,10 +138,16 @@ def _act(operation, respond):
 @token_required
 def remind_task(task_id: int):
     body = json_body() or {}
-    return _act(lambda: supervision.remind_task(
-        db.session, g.api_user, task_id, target=str(body.get("target") or "auto"),
-        message=str(body.get("message") or "")),
-        lambda note: (jsonify({"notification_id": note.id, "user_id": note.user_id, "role": note.role}), 201))
+    return _act(
+        lambda: supervision.remind_task(
+            db.session,
+            g.api_user,
+            task_id,
+            target=str(body.get("target") or "auto"),
+            message=str(body.get("message") or ""),
+        ),
+        lambda note: (jsonify({"notification_id": note.id, "user_id": note.user_id, "role": note.role}), 201),
+    )
 
 
 def _user_ref(value) -> int | None:
@@ -129,9 +165,12 @@ def reassign_task(task_id: int):
     body = json_body()
     if body is None:
         return json_error(400, "请求体应为 JSON 对象")
-    return _act(lambda: supervision.reassign_task(
-        db.session, g.api_user, task_id, _user_ref(body.get("to_user")), str(body.get("reason") or "")),
-        lambda item: jsonify({"task_id": item.id, "claimed_by": item.claimed_by.username}))
+    return _act(
+        lambda: supervision.reassign_task(
+            db.session, g.api_user, task_id, _user_ref(body.get("to_user")), str(body.get("reason") or "")
+        ),
+        lambda item: jsonify({"task_id": item.id, "claimed_by": item.claimed_by.username}),
+    )
 
 
 @bp.route("/cases/<int:case_id>/notes", methods=["POST"])
@@ -143,9 +182,12 @@ def add_case_note(case_id: int):
     task_id = body.get("task_id")
     if task_id is not None and (not isinstance(task_id, int) or isinstance(task_id, bool)):
         return json_error(422, errors={"task_id": "应为整数"})
-    return _act(lambda: supervision.add_note(db.session, g.api_user, case_id, str(body.get("body") or ""),
-                                             task_id=task_id),
-                lambda event: (jsonify({"id": event.id, "at": iso(event.at)}), 201))
+    return _act(
+        lambda: supervision.add_note(
+            db.session, g.api_user, case_id, str(body.get("body") or ""), task_id=task_id
+        ),
+        lambda event: (jsonify({"id": event.id, "at": iso(event.at)}), 201),
+    )
 
 
 @bp.route("/timers/<int:timer_id>/retry", methods=["POST"])

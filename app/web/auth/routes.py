@@ -1,4 +1,5 @@
 """Login and logout (Flask-Login sessions)."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -20,8 +21,13 @@ def safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
         return None
     return target
 
@@ -51,6 +57,7 @@ def logout():
 
 def role_required(*roles: str):
     """The user must hold at least one of the roles."""
+
     def decorator(view):
         @wraps(view)
         @login_required
@@ -58,5 +65,7 @@ def role_required(*roles: str):
             if not current_user.roles.intersection(roles):
                 abort(403)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorator

@@ -1,4 +1,5 @@
 """Case pages: start a repair application, work a task, read a case."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -6,11 +7,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import engine
+from app.cases import repair
+from app.cases.views import case_rows
 from app.extensions import db
 from app.models import AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem, Timer
-from app.cases import repair
 from app.org.access import visible_bureau_ids
-from app.cases.views import case_rows
 from app.web.auth.routes import role_required
 
 bp = Blueprint("cases", __name__)
@@ -50,8 +51,9 @@ def list_cases():
     status = request.args.get("status", "")
     process = request.args.get("process", "")
     query = request.args.get("q", "").strip()
-    rows = case_rows(db.session, visible_bureau_ids(db.session, current_user),
-                     status=status, process=process, query=query)
+    rows = case_rows(
+        db.session, visible_bureau_ids(db.session, current_user), status=status, process=process, query=query
+    )
     return render_template("cases/list.html", rows=rows, status=status, process=process, q=query)
 
 
@@ -62,9 +64,11 @@ def new_repair():
     if version is None:
         abort(404)
     fields = engine.start_form(version)
-    entries = db.session.scalars(select(RegisterEntry).where(
-        RegisterEntry.bureau_id == current_user.bureau_id,
-        RegisterEntry.status == EntryStatus.LISTED).order_by(RegisterEntry.listed_on)).all()
+    entries = db.session.scalars(
+        select(RegisterEntry)
+        .where(RegisterEntry.bureau_id == current_user.bureau_id, RegisterEntry.status == EntryStatus.LISTED)
+        .order_by(RegisterEntry.listed_on)
+    ).all()
     values, errors, checks, entry = {}, {}, None, None
     if request.method == "POST":
         values = form_values(fields)
@@ -83,26 +87,46 @@ def new_repair():
     if selected:
         entry = next((e for e in entries if str(e.id) == str(selected).strip()), None)
         if entry is not None:
-            checks = repair.eligibility_for(db.session, entry, values or {
-                "penalty_carried_out": entry.penalty_carried_out, "commitment_given": False})
+            checks = repair.eligibility_for(
+                db.session,
+                entry,
+                values or {"penalty_carried_out": entry.penalty_carried_out, "commitment_given": False},
+            )
         values.setdefault("listing_id", selected)
-    return render_template("cases/new_repair.html", fields=fields, values=values, errors=errors,
-                           entries=entries, entry=entry, checks=checks)
+    return render_template(
+        "cases/new_repair.html",
+        fields=fields,
+        values=values,
+        errors=errors,
+        entries=entries,
+        entry=entry,
+        checks=checks,
+    )
 
 
 @bp.route("/cases/<int:case_id>")
 @login_required
 def show_case(case_id: int):
     case = load_case(case_id)
-    history = db.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id)
-                                 .order_by(AuditEvent.at, AuditEvent.id)).all()
-    tasks = db.session.scalars(select(TaskItem).where(TaskItem.case_id == case.id)
-                               .order_by(TaskItem.created_at, TaskItem.id)).unique().all()
-    timers = db.session.scalars(select(Timer).where(Timer.case_id == case.id)
-                                .order_by(Timer.due_at)).unique().all()
+    history = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    tasks = (
+        db.session.scalars(
+            select(TaskItem).where(TaskItem.case_id == case.id).order_by(TaskItem.created_at, TaskItem.id)
+        )
+        .unique()
+        .all()
+    )
+    timers = (
+        db.session.scalars(select(Timer).where(Timer.case_id == case.id).order_by(Timer.due_at))
+        .unique()
+        .all()
+    )
     entry = db.session.get(RegisterEntry, case.register_entry_id) if case.register_entry_id else None
-    return render_template("cases/show.html", case=case, history=history, tasks=tasks,
-                           timers=timers, entry=entry)
+    return render_template(
+        "cases/show.html", case=case, history=history, tasks=tasks, timers=timers, entry=entry
+    )
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -136,8 +160,19 @@ def work_task(task_id: int):
             engine.check_can_act(item, current_user)
         except engine.NotAllowed as exc:
             can_act, reason = False, exc.message
-    history = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.case_id == case.id, AuditEvent.action.in_(("start", "complete")))
-        .order_by(AuditEvent.at, AuditEvent.id)).all()
-    return render_template("cases/task.html", item=item, case=case, fields=fields, values=values,
-                           errors=errors, can_act=can_act, reason=reason, history=history)
+    history = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(("start", "complete")))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    return render_template(
+        "cases/task.html",
+        item=item,
+        case=case,
+        fields=fields,
+        values=values,
+        errors=errors,
+        can_act=can_act,
+        reason=reason,
+        history=history,
+    )

@@ -1,5 +1,6 @@
 """What a designer may write in a diagram: the roles lanes name and the functions
 expressions call (the same registry the validator allows)."""
+
 from __future__ import annotations
 
 import inspect
@@ -17,6 +18,11 @@ def function_help() -> list[dict]:
     for kind, registry in (("表达式、计时器、条件", functions.PURE), ("仅脚本任务", functions.ACTIONS)):
         for name, fn in sorted(registry.items()):
             signature = inspect.signature(fn).replace(return_annotation=inspect.Signature.empty)
-            rows.append({"call": f"{name}{signature}",
-                         "description": functions.DESCRIPTIONS.get(name, ""), "kind": kind})
+            rows.append(
+                {
+                    "call": f"{name}{signature}",
+                    "description": functions.DESCRIPTIONS.get(name, ""),
+                    "kind": kind,
+                }
+            )
     return rows

@@ -1,5 +1,6 @@
 """Reading a BPMN upload and its change note from a request (pages and API alike),
 and the JSON shapes of process versions."""
+
 from __future__ import annotations
 
 from urllib.parse import unquote
@@ -39,23 +40,40 @@ def iso(value) -> str | None:
 
 def version_json(row: VersionRow) -> dict:
     version: ProcessVersion = row.version
-    return {"number": version.number, "state": version.state, "valid": version.is_valid,
-            "author": version.author.username if version.author else None,
-            "author_name": version.author.display_name if version.author else "系统",
-            "approved_by": version.approved_by.username if version.approved_by else None,
-            "created_at": iso(version.created_at), "published_at": iso(version.published_at),
-            "note": version.note, "cases": row.cases, "active_cases": row.active_cases,
-            "errors": len(version.errors or [])}
+    return {
+        "number": version.number,
+        "state": version.state,
+        "valid": version.is_valid,
+        "author": version.author.username if version.author else None,
+        "author_name": version.author.display_name if version.author else "系统",
+        "approved_by": version.approved_by.username if version.approved_by else None,
+        "created_at": iso(version.created_at),
+        "published_at": iso(version.published_at),
+        "note": version.note,
+        "cases": row.cases,
+        "active_cases": row.active_cases,
+        "errors": len(version.errors or []),
+    }
 
 
 def draft_json(version: ProcessVersion) -> dict:
-    return {"key": version.key, "number": version.number, "state": version.state,
-            "errors": version.errors or []}
+    return {
+        "key": version.key,
+        "number": version.number,
+        "state": version.state,
+        "errors": version.errors or [],
+    }
 
 
 def xml_download(version: ProcessVersion) -> Response:
     """A stored version's XML, always as a download and never run by a browser: an
     uploaded file could carry XHTML script that an XML viewer would execute."""
-    return Response(version.xml, mimetype="application/xml", headers={
-        "Content-Disposition": f'attachment; filename="{version.key}-v{version.number}.bpmn"',
-        "Content-Security-Policy": "default-src 'none'; sandbox", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        version.xml,
+        mimetype="application/xml",
+        headers={
+            "Content-Disposition": f'attachment; filename="{version.key}-v{version.number}.bpmn"',
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,5 +1,6 @@
 """The process designer: versions of each process, the bpmn-js editor, the diff
 against the published version, upload, download and publishing."""
+
 from __future__ import annotations
 
 from itertools import groupby
@@ -42,10 +43,21 @@ def list_processes():
     for key, group in groupby(deploy.version_rows(db.session), key=lambda r: r.version.key):
         rows = list(group)  # newest first
         published = next((r for r in rows if r.version.state == "published"), None)
-        drafts = [r for r in rows if r.version.state == "draft"
-                  and (published is None or r.version.number > published.version.number)]
-        processes.append({"key": key, "name": rows[0].version.name, "published": published, "drafts": drafts,
-                          "active_cases": sum(r.active_cases for r in rows)})
+        drafts = [
+            r
+            for r in rows
+            if r.version.state == "draft"
+            and (published is None or r.version.number > published.version.number)
+        ]
+        processes.append(
+            {
+                "key": key,
+                "name": rows[0].version.name,
+                "published": published,
+                "drafts": drafts,
+                "active_cases": sum(r.active_cases for r in rows),
+            }
+        )
     return render_template("designer/index.html", processes=processes)
 
 
@@ -69,8 +81,9 @@ def show_process(key: str):
     if not rows:
         abort(404)
     published = next((r.version for r in rows if r.version.state == "published"), None)
-    return render_template("designer/process.html", key=key, name=rows[0].version.name, rows=rows,
-                           published=published)
+    return render_template(
+        "designer/process.html", key=key, name=rows[0].version.name, rows=rows, published=published
+    )
 
 
 @bp.route("/processes/<key>/versions/<int:number>.bpmn")
@@ -86,17 +99,27 @@ def edit_version(key: str, number: int):
     version = _version_or_404(key, number)
     published = deploy.published_version(db.session, key)
     config = {
-        "key": key, "number": number, "state": version.state, "errors": version.errors or [],
+        "key": key,
+        "number": number,
+        "state": version.state,
+        "errors": version.errors or [],
         "csrf": generate_csrf(),
         "xml_url": url_for("designer.download_version", key=key, number=number),
         "save_url": url_for("designer.save_draft", key=key),
         "process_url": url_for("designer.show_process", key=key),
         "published_number": published.number if published else None,
         "published_xml_url": url_for("designer.download_version", key=key, number=published.number)
-        if published else None,
+        if published
+        else None,
     }
-    return render_template("designer/edit.html", version=version, published=published, config=config,
-                           functions=function_help(), roles=role_help())
+    return render_template(
+        "designer/edit.html",
+        version=version,
+        published=published,
+        config=config,
+        functions=function_help(),
+        roles=role_help(),
+    )
 
 
 @bp.route("/processes/<key>/versions/<int:number>/diff")
@@ -111,8 +134,10 @@ def diff_version(key: str, number: int):
     if base is None:
         flash("没有可比较的版本", "info")
         return redirect(url_for("designer.show_process", key=key))
-    config = {"left_url": url_for("designer.download_version", key=key, number=base.number),
-              "right_url": url_for("designer.download_version", key=key, number=number)}
+    config = {
+        "left_url": url_for("designer.download_version", key=key, number=base.number),
+        "right_url": url_for("designer.download_version", key=key, number=number),
+    }
     return render_template("designer/diff.html", version=version, base=base, config=config)
 
 
@@ -128,12 +153,17 @@ def _store_draft(key: str, data: bytes, expected_key: str | None = None):
     db.session.commit()
     edit_url = url_for("designer.edit_version", key=version.key, number=version.number)
     if _wants_json():
-        body = {**draft_json(version), "edit_url": edit_url,
-                "diff_url": url_for("designer.diff_version", key=version.key, number=version.number),
-                "process_url": url_for("designer.show_process", key=version.key)}
+        body = {
+            **draft_json(version),
+            "edit_url": edit_url,
+            "diff_url": url_for("designer.diff_version", key=version.key, number=version.number),
+            "process_url": url_for("designer.show_process", key=version.key),
+        }
         return jsonify(body), (422 if version.errors else 201)
     if version.errors:
-        flash(f"已保存为第 {version.number} 版草稿，但有 {len(version.errors)} 个问题，修正后才能发布", "error")
+        flash(
+            f"已保存为第 {version.number} 版草稿，但有 {len(version.errors)} 个问题，修正后才能发布", "error"
+        )
     else:
         flash(f"已保存为第 {version.number} 版草稿，请由管理员或另一位流程设计人员审核发布", "success")
     return redirect(edit_url)

@@ -1,14 +1,15 @@
 """The task inbox of each officer."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import engine
+from app.cases.inbox import actionable_tasks, notifications_for
 from app.clock import now
 from app.extensions import db
 from app.models import Notification
-from app.cases.inbox import actionable_tasks, notifications_for
 from app.web.auth.routes import safe_next
 
 bp = Blueprint("inbox", __name__)
@@ -36,6 +37,7 @@ def unclaim_task(task_id: int):
 
 def _claim_action(task_id: int, operation, done_message: str):
     from app.web.cases.routes import load_task_item
+
     load_task_item(task_id)
     try:
         operation(db.session, task_id, current_user)
@@ -51,8 +53,11 @@ def _claim_action(task_id: int, operation, done_message: str):
 @login_required
 def read_notification(note_id: int):
     note = db.session.get(Notification, note_id)
-    mine = note is not None and note.bureau_id == current_user.bureau_id and (
-        note.user_id == current_user.id or (note.user_id is None and note.role in current_user.roles))
+    mine = (
+        note is not None
+        and note.bureau_id == current_user.bureau_id
+        and (note.user_id == current_user.id or (note.user_id is None and note.role in current_user.roles))
+    )
     if mine:
         note.read_at = now()
         db.session.commit()

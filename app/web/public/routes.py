@@ -1,4 +1,5 @@
 """The public register (no login): search by name or code; downloads."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request

@@ -1,4 +1,5 @@
 """Officers' register and document pages."""
+
 from app.web.register import documents  # noqa: F401  (attaches the document routes)
 from app.web.register.routes import bp
 

@@ -1,4 +1,5 @@
 """Documents: a printable page (A4) and a Word download of each."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -33,13 +34,17 @@ def show_document(document_id: int):
 def download_document(document_id: int):
     document = load_document(document_id)
     filename = quote(f"{document.title}-{document.number}.docx")
-    return Response(to_docx(document),
-                    mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
+    return Response(
+        to_docx(document),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )
 
 
 @bp.route("/cases/<int:case_id>/documents")
 @login_required
 def case_documents(case_id: int):
     case = load_case(case_id)
-    return render_template("documents/list.html", case=case, documents=documents_for(db.session, case_id=case.id))
+    return render_template(
+        "documents/list.html", case=case, documents=documents_for(db.session, case_id=case.id)
+    )

@@ -1,5 +1,6 @@
 """Officers' register pages: propose a listing, browse the register, open an entry
 with its documents and start its exceptional paths (withdrawal, revocation)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -14,8 +15,8 @@ from app.extensions import db
 from app.models import Case, EntryStatus, RegisterEntry
 from app.org.access import visible_bureau_ids
 from app.register.documents import documents_for
-from app.register.proposals import start_listing
 from app.register.exceptional_cases import REVOCABLE, WITHDRAWABLE, start_revocation, start_withdrawal
+from app.register.proposals import start_listing
 from app.web import filters
 from app.web.auth.routes import role_required
 from app.web.cases.routes import form_values
@@ -26,14 +27,38 @@ SUBJECT_ROWS = 5
 
 add_nav("名单管理", "register.list_entries")
 add_nav("发起列入", "register.new_listing", "officer")
-filters.STATUS_LABELS.update({k: v for k, v in {
-    "expired": "期满移出", "removed_early": "已提前移出", "revoked": "已撤销提前移出", "not_revoked": "不予撤销",
-    "kept": "维持列入", "suspended": "修复结果中止"}.items() if k not in filters.STATUS_LABELS})
-filters.ACTION_LABELS.update({k: v for k, v in {
-    "documents": "制作文书", "register_listed": "列入名单", "register_dropped": "不予列入",
-    "register_published": "公示", "register_expired": "期满移出", "register_withdrawn": "撤销列入",
-    "register_restored": "恢复列入", "register_suspended": "中止修复结果", "register_resumed": "恢复修复结果",
-    "repair_eligible": "可申请信用修复"}.items() if k not in filters.ACTION_LABELS})
+filters.STATUS_LABELS.update(
+    {
+        k: v
+        for k, v in {
+            "expired": "期满移出",
+            "removed_early": "已提前移出",
+            "revoked": "已撤销提前移出",
+            "not_revoked": "不予撤销",
+            "kept": "维持列入",
+            "suspended": "修复结果中止",
+        }.items()
+        if k not in filters.STATUS_LABELS
+    }
+)
+filters.ACTION_LABELS.update(
+    {
+        k: v
+        for k, v in {
+            "documents": "制作文书",
+            "register_listed": "列入名单",
+            "register_dropped": "不予列入",
+            "register_published": "公示",
+            "register_expired": "期满移出",
+            "register_withdrawn": "撤销列入",
+            "register_restored": "恢复列入",
+            "register_suspended": "中止修复结果",
+            "register_resumed": "恢复修复结果",
+            "repair_eligible": "可申请信用修复",
+        }.items()
+        if k not in filters.ACTION_LABELS
+    }
+)
 
 
 bp.add_app_template_filter(measure_label, "measure_label")
@@ -86,14 +111,25 @@ def new_listing():
         fields = [f for f in engine.start_form(version) if f.id != "measures"]
         values = form_values(fields)
         values["measures"] = request.form.getlist("measures")
-        done, errors = _start_case(start_listing, {**values, "subjects": _submitted_subjects()},
-                                   "已发起列入程序，案件编号 {number}，已送法制审核")
+        done, errors = _start_case(
+            start_listing,
+            {**values, "subjects": _submitted_subjects()},
+            "已发起列入程序，案件编号 {number}，已送法制审核",
+        )
         if done:
             return done
     situations = [(code, situation_choice(code)) for code in SITUATIONS]
-    return render_template("register/new_listing.html", values=values, errors=errors, situations=situations,
-                           measures=MEASURES, kinds=SUBJECT_KINDS, roles=SUBJECT_ROLES,
-                           rows=range(SUBJECT_ROWS), form=request.form)
+    return render_template(
+        "register/new_listing.html",
+        values=values,
+        errors=errors,
+        situations=situations,
+        measures=MEASURES,
+        kinds=SUBJECT_KINDS,
+        roles=SUBJECT_ROLES,
+        rows=range(SUBJECT_ROWS),
+        form=request.form,
+    )
 
 
 @bp.route("/register")
@@ -101,31 +137,55 @@ def new_listing():
 def list_entries():
     status = request.args.get("status", "")
     query = request.args.get("q", "").strip()[:100]
-    stmt = select(RegisterEntry).where(RegisterEntry.bureau_id.in_(visible_bureau_ids(db.session, current_user)))
+    stmt = select(RegisterEntry).where(
+        RegisterEntry.bureau_id.in_(visible_bureau_ids(db.session, current_user))
+    )
     if status in {s.value for s in EntryStatus}:
         stmt = stmt.where(RegisterEntry.status == status)
     if query:
         like = f"%{query}%"
-        stmt = stmt.where(or_(RegisterEntry.subject_name.like(like), RegisterEntry.credit_code.like(like),
-                              RegisterEntry.penalty_number.like(like), RegisterEntry.decision_number.like(like)))
+        stmt = stmt.where(
+            or_(
+                RegisterEntry.subject_name.like(like),
+                RegisterEntry.credit_code.like(like),
+                RegisterEntry.penalty_number.like(like),
+                RegisterEntry.decision_number.like(like),
+            )
+        )
     entries = db.session.scalars(stmt.order_by(RegisterEntry.id.desc()).limit(500)).unique().all()
-    return render_template("register/list.html", entries=entries, status=status, q=query, statuses=list(EntryStatus))
+    return render_template(
+        "register/list.html", entries=entries, status=status, q=query, statuses=list(EntryStatus)
+    )
 
 
 @bp.route("/register/<int:entry_id>")
 @login_required
 def show_entry(entry_id: int):
     entry = load_entry(entry_id)
-    cases = db.session.scalars(select(Case).where(or_(
-        Case.register_entry_id == entry.id, Case.id == entry.listing_case_id)).order_by(Case.created_at)).unique().all()
+    cases = (
+        db.session.scalars(
+            select(Case)
+            .where(or_(Case.register_entry_id == entry.id, Case.id == entry.listing_case_id))
+            .order_by(Case.created_at)
+        )
+        .unique()
+        .all()
+    )
     mine = "officer" in current_user.roles and current_user.bureau_id == entry.bureau_id
-    return render_template("register/show.html", entry=entry, cases=cases, documents=documents_for(db.session, entry_id=entry.id),
-                           can_withdraw=mine and EntryStatus(entry.status) in WITHDRAWABLE,
-                           can_revoke=mine and EntryStatus(entry.status) in REVOCABLE)
+    return render_template(
+        "register/show.html",
+        entry=entry,
+        cases=cases,
+        documents=documents_for(db.session, entry_id=entry.id),
+        can_withdraw=mine and EntryStatus(entry.status) in WITHDRAWABLE,
+        can_revoke=mine and EntryStatus(entry.status) in REVOCABLE,
+    )
 
 
-CORRECTIONS = {"withdrawal": (start_withdrawal, "撤销列入（行政处罚被撤销或变更）"),
-               "revocation": (start_revocation, "撤销提前移出决定（恢复列入）")}
+CORRECTIONS = {
+    "withdrawal": (start_withdrawal, "撤销列入（行政处罚被撤销或变更）"),
+    "revocation": (start_revocation, "撤销提前移出决定（恢复列入）"),
+}
 
 
 @bp.route("/register/<int:entry_id>/<any(withdrawal, revocation):process>", methods=["GET", "POST"])
@@ -140,8 +200,11 @@ def start_correction(entry_id: int, process: str):
     values, errors = {}, {}
     if request.method == "POST":
         values = form_values(fields)
-        done, errors = _start_case(starter, {**values, "listing_id": entry.id}, f"已发起{title}，案件编号 {{number}}")
+        done, errors = _start_case(
+            starter, {**values, "listing_id": entry.id}, f"已发起{title}，案件编号 {{number}}"
+        )
         if done:
             return done
-    return render_template("register/correction.html", entry=entry, fields=fields, values=values,
-                           errors=errors, title=title)
+    return render_template(
+        "register/correction.html", entry=entry, fields=fields, values=values, errors=errors, title=title
+    )

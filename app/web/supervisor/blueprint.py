@@ -1,4 +1,5 @@
 """The supervisor blueprint object and what its views share."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, url_for

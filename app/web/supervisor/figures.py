@@ -1,12 +1,13 @@
 """The figures of the work: charts and tables, each table exportable as CSV."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, render_template, request
 
 from app.calendar import workdays as cal
+from app.calendar.overrides import load_overrides
 from app.clock import now
 from app.extensions import db
-from app.calendar.overrides import load_overrides
 from app.stats.figures import figures, parse_period
 from app.stats.tables import TABLES, table_rows, to_csv
 from app.supervision.scope import bureau_tree
@@ -29,10 +30,14 @@ def show_figures():
     for message in errors.values():
         flash(f"统计区间有误，已改用默认区间：{message}", "error")
     tables = {name: table_rows(data, name) for name in TABLES}
-    return render_template("supervisor/figures.html", figures=data, tables=tables,
-                           bureaus=bureau_tree(db.session, visible()),
-                           bureau_id=request.args.get("bureau", type=int),
-                           query={k: v for k, v in request.args.items() if k in ("since", "until", "bureau") and v})
+    return render_template(
+        "supervisor/figures.html",
+        figures=data,
+        tables=tables,
+        bureaus=bureau_tree(db.session, visible()),
+        bureau_id=request.args.get("bureau", type=int),
+        query={k: v for k, v in request.args.items() if k in ("since", "until", "bureau") and v},
+    )
 
 
 @bp.route("/figures/<name>.csv")
@@ -42,5 +47,8 @@ def export_figures(name: str):
         abort(404)
     data, _ = _figures()
     filename = f"{name}_{data['period']['since']}_{data['period']['until']}.csv"
-    return Response(to_csv(data, name), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return Response(
+        to_csv(data, name),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )

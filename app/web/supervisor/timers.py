@@ -1,4 +1,5 @@
 """The timer list for diagnosis, and the retry of a timer that failed to fire."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -9,7 +10,12 @@ from app.clock import now
 from app.extensions import db
 from app.supervision.actions import SupervisionError
 from app.supervision.timers import (
-    KIND_LABELS, OPERATORS, TIMER_STATES, clear_incident, count_timers, timer_rows,
+    KIND_LABELS,
+    OPERATORS,
+    TIMER_STATES,
+    clear_incident,
+    count_timers,
+    timer_rows,
 )
 from app.web.auth.routes import role_required
 from app.web.supervisor.blueprint import bp, visible
@@ -27,9 +33,16 @@ def list_timers():
         state = "pending"
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows = timer_rows(db.session, ids, state, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    return render_template("supervisor/timers.html", rows=rows, state=state, states=TIMER_STATES,
-                           counts=counts, kinds=KIND_LABELS, page=page,
-                           pages=max(1, -(-counts[state] // PER_PAGE)))
+    return render_template(
+        "supervisor/timers.html",
+        rows=rows,
+        state=state,
+        states=TIMER_STATES,
+        counts=counts,
+        kinds=KIND_LABELS,
+        page=page,
+        pages=max(1, -(-counts[state] // PER_PAGE)),
+    )
 
 
 def retry_incident(actor, timer_id: int) -> tuple[str, str]:
