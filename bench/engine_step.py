@@ -162,7 +162,7 @@ def raw_engine(n: int) -> tuple[list[float], list[float], int, int]:
     parsed = model.parse_process(xml)
     stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
     spec_json = state.dump_spec(parsed.spec, parsed.subprocess_specs)
-    spec, subs = state.load_spec("bench", spec_json)
+    spec, subs = state.load_spec(spec_json)
     start_data = {
         "listing_id": 1,
         "applicant": "申请人",

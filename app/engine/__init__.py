@@ -7,20 +7,18 @@ touches a SpiffWorkflow object.
 from app.engine.deploy import deploy_bundled, publish, published_version, save_draft
 from app.engine.errors import Conflict, EngineError, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.forms import FormField
-from app.engine.runtime import (
-    TIMER_LISTENERS,
-    audit,
+from app.engine.steps import (
     check_can_act,
     check_can_start,
     claim,
     complete,
-    due_timer_case_ids,
-    fire_case_timers,
     start_case,
     start_form,
     task_form,
     unclaim,
 )
+from app.engine.store import audit
+from app.engine.timers import TIMER_LISTENERS, due_timer_case_ids, fire_case_timers
 
 __all__ = [
     "deploy_bundled",

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.engine import model, state
+from app.engine import model, state, store
 from app.engine.bpmn_xml import as_text
 from app.engine.errors import InvalidProcess, NotAllowed
 from app.models import Case, ProcessVersion, User
@@ -45,7 +45,7 @@ def _attach_called_processes(session: Session, parsed: model.ParsedProcess) -> N
         if called is None or not called.spec_json:
             parsed.error(None, f"调用的流程“{name}”没有已发布的版本")
             continue
-        spec, subprocess_specs = state.load_spec(content_hash(called.spec_json), called.spec_json)
+        spec, subprocess_specs = store.spec_for(called)
         parsed.subprocess_specs[name] = spec
         for sub_name, sub_spec in subprocess_specs.items():
             parsed.subprocess_specs.setdefault(sub_name, sub_spec)

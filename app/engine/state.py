@@ -2,13 +2,12 @@
 
 SpiffWorkflow's serializer writes the whole spec into every saved instance; here
 the spec is serialized once at deploy time (ProcessVersion.spec_json), restored
-once per process and cached, and instance state is stored without it.
+once per process (cached in app.engine.store), and instance state is stored without it.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -53,9 +52,9 @@ def dump_spec(spec, subprocess_specs: dict) -> str:
     )
 
 
-@lru_cache(maxsize=64)
-def load_spec(spec_json_hash: str, spec_json: str):
-    """Restored spec objects, cached by content: specs are shared, never mutated."""
+def load_spec(spec_json: str):
+    """Restored spec objects (app.engine.store caches them per version: specs are
+    shared, never mutated)."""
     dct = json.loads(spec_json)
     spec = REGISTRY.restore(dct["spec"])
     subprocess_specs = {name: REGISTRY.restore(s) for name, s in dct["subprocess_specs"].items()}

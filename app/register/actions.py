@@ -14,7 +14,7 @@ from app.domain.listing_rules import period_end as _period_end
 from app.domain.measures import measure_label, unknown_measures
 from app.engine import functions
 from app.engine.functions import _as_date, _to_int, action, pure, run_context
-from app.engine.runtime import audit
+from app.engine.store import audit
 from app.models import EntryStatus, IllegalTransition, Notification, RegisterEntry
 from app.register import corrections, lifecycle
 

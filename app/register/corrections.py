@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.clock import now
 from app.domain.documents import REMEDIES
 from app.domain.listing_rules import end_after_restoration
-from app.engine.runtime import audit
+from app.engine.store import audit
 from app.models import ACTIVE_STATUSES, Case, Document, EntryStatus, RegisterEntry
 from app.register.lifecycle import issue_for_entry, setting, today
 from app.register.proposals import start_management_case

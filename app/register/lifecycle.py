@@ -16,7 +16,7 @@ from app.domain import listing_rules
 from app.domain.documents import REMEDIES, REMOVAL_TERMS
 from app.domain.measures import measure_label
 from app.domain.situations import SITUATIONS, situation_label
-from app.engine.runtime import audit
+from app.engine.store import audit
 from app.models import ACTIVE_STATUSES, Case, Document, EntryStatus, RegisterEntry
 from app.register.documents import issue_document
 

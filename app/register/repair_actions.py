@@ -8,7 +8,7 @@ from __future__ import annotations
 from app.calendar import workdays as cal
 from app.clock import now
 from app.engine.functions import action, run_context
-from app.engine.runtime import audit
+from app.engine.store import audit
 from app.models import IllegalTransition, RegisterEntry
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app import engine
 from app.cases.repair import start_repair
-from app.engine import runtime
+from app.engine import store
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskItem, Timer, User, UserRole
 from app.scheduler import fire_due_timers
@@ -162,7 +162,7 @@ def test_timer_fires_after_restart_from_stored_state(fresh_app, backend):
         due = cutoff.due_at
         db.session.remove()
     app.extensions["database_engine"].dispose()
-    runtime.forget_specs()  # a new process knows nothing but the database
+    store.forget_specs()  # a new process knows nothing but the database
 
     restarted, _ = fresh_app(backend, url=url)
     with time_machine.travel(due + dt.timedelta(seconds=1), tick=False):

@@ -1,0 +1,123 @@
+"""The task and timer indexes: rows that mirror what a workflow waits for.
+
+task_item rows are the user tasks that are READY, timer rows the timer events that
+are WAITING; inbox, board, escalation and the scheduler read these, never the state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, lazyload
+
+from app.models import Case, TaskItem, Timer
+
+
+def timer_due(task) -> dt.datetime | None:
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    if isinstance(value, dict):  # cycle timers keep {"next": iso, ...}
+        value = value.get("next")
+    due = TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+    return due
+
+
+def waiting_timers(workflow) -> list:
+    return [
+        t
+        for t in workflow.get_tasks(state=TaskState.WAITING)
+        if isinstance(t.task_spec, CatchingEvent)
+        and isinstance(t.task_spec.event_definition, TimerEventDefinition)
+    ]
+
+
+def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> None:
+    """Bring task_item and timer rows in line with the workflow.  New rows go in as
+    one bulk INSERT per table: this runs on every engine step."""
+    meta = case.process_version.meta
+    steps = meta.get("steps", {})
+    timer_meta = meta.get("timers", {})
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    waiting = {str(t.id): t for t in waiting_timers(workflow)}
+
+    # lazyload: the case is already in the session; joined loads here only cost time.
+    open_items = session.scalars(
+        select(TaskItem)
+        .options(lazyload("*"))
+        .where(TaskItem.case_id == case.id, TaskItem.completed_at.is_(None))
+    ).all()
+    for item in open_items:
+        if item.engine_task_id not in ready:
+            item.completed_at, item.outcome = at, "cancelled"
+    pending = session.scalars(
+        select(Timer)
+        .options(lazyload("*"))
+        .where(Timer.case_id == case.id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))
+    ).all()
+    known_timers = {t.engine_task_id for t in pending}
+    for timer in pending:
+        if timer.engine_task_id not in waiting:
+            timer.cancelled_at = at
+
+    # Due dates of steps come from their deadline (or cutoff) timers; warnings too.
+    new_timers: list[dict] = []
+    due_by_step: dict[str, dt.datetime] = {}
+    warn_by_step: dict[str, dt.datetime] = {}
+    for task_id, task in waiting.items():
+        element_id = task.task_spec.bpmn_id
+        info = timer_meta.get(element_id, {})
+        due = timer_due(task)
+        if due is None:
+            continue
+        step = info.get("step")
+        if step and info.get("kind") in ("deadline", "cutoff"):
+            due_by_step[step] = min(due, due_by_step.get(step, due))
+        elif step and info.get("kind") == "warning":
+            warn_by_step[step] = min(due, warn_by_step.get(step, due))
+        if task_id not in known_timers:
+            new_timers.append(
+                {
+                    "case_id": case.id,
+                    "bureau_id": case.bureau_id,
+                    "engine_task_id": task_id,
+                    "element_id": element_id,
+                    "name": info.get("name", ""),
+                    "step": step,
+                    "kind": info.get("kind", "wait"),
+                    "due_at": due,
+                    "created_at": at,
+                }
+            )
+
+    known_items = {i.engine_task_id for i in open_items}
+    new_items: list[dict] = []
+    for task_id, task in ready.items():
+        step_id = task.task_spec.bpmn_id
+        if task_id in known_items:
+            item = next(i for i in open_items if i.engine_task_id == task_id)
+            item.due_at = due_by_step.get(step_id, item.due_at)
+            continue
+        info = steps.get(step_id, {})
+        new_items.append(
+            {
+                "case_id": case.id,
+                "engine_task_id": task_id,
+                "step": step_id,
+                "name": info.get("name") or task.task_spec.bpmn_name or step_id,
+                "role": info.get("role") or "",
+                "bureau_id": case.bureau_id,
+                "due_at": due_by_step.get(step_id),
+                "warn_at": warn_by_step.get(step_id),
+                "created_at": at,
+            }
+        )
+    if new_timers:
+        session.execute(insert(Timer), new_timers)
+    if new_items:
+        session.execute(insert(TaskItem), new_items)
+    session.flush()

@@ -1,0 +1,210 @@
+"""Steps people take on cases: start, claim, unclaim, complete."""
+
+from __future__ import annotations
+
+import uuid
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from app.calendar.workdays import SHANGHAI, local_date
+from app.clock import now
+from app.domain.roles import role_label
+from app.engine import forms, state, store
+from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed
+from app.engine.functions import RunContext
+from app.engine.indexes import sync_indexes
+from app.models import Case, ProcessVersion, TaskItem, User
+
+CASE_PREFIX = {"repair": "XF", "listing": "LR"}
+
+
+# --- starting ----------------------------------------------------------------
+
+
+def start_form(version: ProcessVersion) -> list[forms.FormField]:
+    return [forms.FormField.from_dict(f) for f in version.meta.get("start_form", [])]
+
+
+def task_form(version: ProcessVersion, step: str) -> list[forms.FormField]:
+    step_meta = version.meta.get("steps", {}).get(step, {})
+    return [forms.FormField.from_dict(f) for f in step_meta.get("form", [])]
+
+
+def check_can_start(version: ProcessVersion, actor: User) -> None:
+    """Only the role whose lane holds the start event may start a case."""
+    role = version.meta.get("start_role")
+    if role and role not in actor.roles:
+        raise NotAllowed(f"只有“{role_label(role)}”可以发起“{version.name}”")
+
+
+def start_case(
+    session: Session,
+    version: ProcessVersion,
+    submitted: dict,
+    actor: User | None,
+    *,
+    bureau_id: int,
+    subject_name: str = "",
+    credit_code: str | None = None,
+    register_entry_id: int | None = None,
+    extra_data: dict | None = None,
+    as_system: bool = False,
+) -> Case:
+    """Validate the start form, create the case, and run it to its first wait.
+    `as_system`: started by the system on someone's behalf (import, restoration), so
+    the start lane's role is not required of the actor."""
+    if version.state != "published":
+        raise InvalidProcess(f"流程“{version.name}”第 {version.number} 版尚未发布")
+    if actor is not None and not as_system:
+        check_can_start(version, actor)
+    clean, errors = forms.validate(start_form(version), submitted, extra_data or {})
+    if errors:
+        raise FormInvalid(errors)
+    at = now()
+    spec, subprocess_specs = store.spec_for(version)
+    workflow = state.new_workflow(spec, subprocess_specs)
+    initial = {**(extra_data or {}), **clean, "steps": {}}
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(initial)
+    # The number is derived from the id, known only after the insert: a unique placeholder first.
+    case = Case(
+        number=f"pending-{uuid.uuid4().hex}",
+        process_key=version.key,
+        process_version_id=version.id,
+        bureau_id=bureau_id,
+        subject_name=subject_name,
+        credit_code=credit_code,
+        register_entry_id=register_entry_id,
+        status="active",
+        state="",
+        started_by_id=actor.id if actor else None,
+        created_at=at,
+        updated_at=at,
+        facts=dict(extra_data or {}),
+    )
+    case.process_version = version
+    session.add(case)
+    session.flush()
+    prefix = CASE_PREFIX.get(version.key, version.key[:4].upper())
+    case.number = f"{prefix}{local_date(at).year}-{case.id:06d}"
+    ctx = RunContext(session=session, case=case, actor=actor, data=initial)
+    store.run(workflow, ctx)
+    case.state = state.dump_state(workflow)
+    if workflow.is_completed():
+        case.status = store.outcome(workflow)
+        case.ended_at = at
+    store.audit(session, case, actor, "start", summary=version.name, data=clean, at=at)
+    for warning in ctx.warnings:
+        store.audit(session, case, None, "calendar_warning", summary=warning, at=at)
+    sync_indexes(session, case, workflow, at)
+    return case
+
+
+# --- acting on tasks ---------------------------------------------------------
+
+
+def _who(item: TaskItem) -> str:
+    if item.completed_by is not None:
+        return item.completed_by.display_name
+    return "他人"
+
+
+def check_can_act(item: TaskItem, actor: User) -> None:
+    if actor.bureau_id != item.bureau_id:
+        raise NotAllowed("只能办理本局的案件；上级机关只能查看")
+    if item.role not in actor.roles:
+        raise NotAllowed("您没有办理该环节的角色")
+    if item.claimed_by_id is not None and item.claimed_by_id != actor.id:
+        raise NotAllowed(f"该任务已由 {item.claimed_by.display_name} 认领，只有认领人可以办理")
+
+
+def _open_item(session: Session, task_item_id: int) -> TaskItem:
+    item = session.get(TaskItem, task_item_id)
+    if item is None:
+        raise Conflict("任务不存在")
+    return item
+
+
+def _reread_claim(session: Session, item: TaskItem) -> None:
+    """With the case locked, read again what another transaction may have changed."""
+    session.refresh(item, ["completed_at", "completed_by_id", "outcome", "claimed_by_id"])
+
+
+def _refuse_if_closed(item: TaskItem) -> None:
+    if item.completed_at is not None:
+        local = item.completed_at.astimezone(SHANGHAI)
+        if item.outcome == "completed":
+            raise Conflict(f"该任务已由 {_who(item)} 于 {local:%Y-%m-%d %H:%M} 办理完毕")
+        raise Conflict("该任务已不再需要办理（流程已转向其他环节）")
+
+
+def claim(session: Session, task_item_id: int, actor: User) -> TaskItem:
+    item = _open_item(session, task_item_id)
+    store.lock_case(session, item.case_id)
+    _reread_claim(session, item)
+    _refuse_if_closed(item)
+    check_can_act(item, actor)
+    if item.claimed_by_id != actor.id:
+        item.claimed_by = actor
+        store.audit(session, item.case, actor, "claim", step=item.step, summary=item.name)
+    return item
+
+
+def unclaim(session: Session, task_item_id: int, actor: User) -> TaskItem:
+    item = _open_item(session, task_item_id)
+    store.lock_case(session, item.case_id)
+    _reread_claim(session, item)
+    _refuse_if_closed(item)
+    if item.claimed_by_id is None:
+        return item
+    if item.claimed_by_id != actor.id:
+        raise NotAllowed(f"该任务由 {item.claimed_by.display_name} 认领，只有认领人可以退回")
+    item.claimed_by = None
+    store.audit(session, item.case, actor, "unclaim", step=item.step, summary=item.name)
+    return item
+
+
+def complete(
+    session: Session, task_item_id: int, submitted: dict, actor: User, expected_version: int | None = None
+) -> TaskItem:
+    """Complete a user task with form data; raises FormInvalid, Conflict or NotAllowed."""
+    item = _open_item(session, task_item_id)
+    case = store.lock_case(session, item.case_id)
+    _reread_claim(session, item)
+    _refuse_if_closed(item)
+    check_can_act(item, actor)
+    if expected_version is not None and expected_version != case.version:
+        raise Conflict("案件在您打开页面后已有变化，请刷新后重新办理")
+    workflow = store.restore(case)
+    task = next(
+        (
+            t
+            for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+            if str(t.id) == item.engine_task_id
+        ),
+        None,
+    )
+    if task is None:
+        raise Conflict("该任务已不再需要办理（流程已转向其他环节）")
+    clean, errors = forms.validate(task_form(case.process_version, item.step), submitted, task.data)
+    if errors:
+        raise FormInvalid(errors)
+    at = now()
+    steps = dict(task.data.get("steps") or {})
+    steps[item.step] = clean
+    task.data.update(clean)
+    task.data["steps"] = steps
+    ctx = RunContext(session=session, case=case, actor=actor, data=task.data)
+    with store.running(ctx):
+        task.run()
+    store.run(workflow, ctx)
+
+    def record() -> None:
+        item.completed_at, item.completed_by, item.outcome = at, actor, "completed"
+        if item.claimed_by_id is None:
+            item.claimed_by = actor  # claimed in passing
+        store.audit(session, case, actor, "complete", step=item.step, summary=item.name, data=clean, at=at)
+
+    store.end_step(session, case, workflow, ctx, at, step=item.step, record=record)
+    return item

@@ -1,0 +1,175 @@
+"""Cases in the database: the spec cache, the case lock, restore, save, audit.
+
+One engine step = lock the case row, restore the workflow, act, run the engine,
+then `end_step`: save the state with a version check, record what happened, bring
+the task and timer indexes up to date.  The caller commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from typing import Any, Callable
+
+from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, lazyload, undefer
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.clock import now
+from app.engine import state
+from app.engine.errors import Conflict, InvalidProcess, ProcessFailure
+from app.engine.expressions import ExpressionError
+from app.engine.functions import RunContext, current_run
+from app.engine.indexes import sync_indexes
+from app.models import AuditEvent, Case, ProcessVersion, User
+
+RESULT_KEY = "case_result"
+MAX_CACHED_SPECS = 64
+
+# The one spec cache: (version id, content hash) -> (spec, subprocess specs).
+# Versions never change once stored, so the spec (and its large JSON column) is
+# read once per process.
+_SPECS: dict[tuple[int, str], tuple] = {}
+
+
+def forget_specs() -> None:
+    """Drop every cached spec (what a restarted process starts with)."""
+    _SPECS.clear()
+
+
+def spec_for(version: ProcessVersion) -> tuple:
+    key = (version.id, version.content_hash)
+    cached = _SPECS.get(key)
+    if cached is not None:
+        return cached
+    if not version.spec_json:
+        raise InvalidProcess(f"流程“{version.name}”第 {version.number} 版有错误，不能运行", version.errors)
+    if len(_SPECS) >= MAX_CACHED_SPECS:
+        _SPECS.pop(next(iter(_SPECS)))  # the oldest entry
+    _SPECS[key] = state.load_spec(version.spec_json)
+    return _SPECS[key]
+
+
+def lock_case(session: Session, case_id: int, *, skip_locked: bool = False) -> Case | None:
+    """The case row, locked for this transaction.  With `skip_locked` a case another
+    transaction holds is passed over (None; SKIP LOCKED on PostgreSQL); without it a
+    missing case is a Conflict."""
+    # lazyload: the version and bureau are usually in the session already.
+    # populate_existing: the case may already sit in the session from before the lock;
+    # what counts is the row as it is now that we hold it.
+    stmt = (
+        select(Case)
+        .options(lazyload("*"), undefer(Case.state))
+        .where(Case.id == case_id)
+        .with_for_update(skip_locked=skip_locked, of=Case)
+        .execution_options(populate_existing=True)
+    )
+    case = session.execute(stmt).unique().scalar_one_or_none()
+    if case is None and not skip_locked:
+        raise Conflict("案件不存在")
+    return case
+
+
+def restore(case: Case):
+    spec, subprocess_specs = spec_for(case.process_version)
+    return state.load_state(case.state, spec, subprocess_specs)
+
+
+def outcome(workflow) -> str:
+    """A finished case's status: the `case_result` its diagram's scripts set."""
+    last = workflow.last_task
+    last_data = last.data if last is not None else {}
+    return workflow.data.get(RESULT_KEY) or last_data.get(RESULT_KEY) or "completed"
+
+
+def save(session: Session, case: Case, workflow, at: dt.datetime) -> None:
+    """Write the state if nobody else wrote the case since we read it."""
+    new_state = state.dump_state(workflow)
+    values: dict[str, Any] = {"state": new_state, "version": case.version + 1, "updated_at": at}
+    if workflow.is_completed():
+        values["status"] = outcome(workflow)
+        values["ended_at"] = at
+    result = session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.version == case.version)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("该案件刚刚已被他人处理，请刷新后查看")
+    for key, value in values.items():
+        set_committed_value(case, key, value)  # already written; keep the ORM from writing it again
+
+
+def audit(
+    session: Session,
+    case: Case | None,
+    actor: User | None,
+    action: str,
+    *,
+    step: str | None = None,
+    summary: str = "",
+    data: dict | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        case_id=case.id if case else None,
+        at=at or now(),
+        actor_id=actor.id if actor else None,
+        actor_name=actor.display_name if actor else "系统",
+        action=action,
+        step=step,
+        summary=summary,
+        data=data or {},
+    )
+    session.add(event)
+    return event
+
+
+def end_step(
+    session: Session,
+    case: Case,
+    workflow,
+    ctx: RunContext,
+    at: dt.datetime,
+    *,
+    step: str | None = None,
+    record: Callable[[], None] | None = None,
+) -> None:
+    """The end of every step on a running case: save (version check), let the caller
+    `record` what it did, note calendar warnings and the end, sync the indexes."""
+    save(session, case, workflow, at)
+    if record is not None:
+        record()
+    for warning in ctx.warnings:
+        audit(session, case, None, "calendar_warning", step=step, summary=warning, at=at)
+    if case.status != "active":
+        audit(session, case, None, "end", summary=case.status, at=at)
+    sync_indexes(session, case, workflow, at)
+
+
+# --- running the engine ------------------------------------------------------
+
+
+def failure_text(exc: Exception) -> str:
+    inner = getattr(exc, "exception", None) or exc.__cause__
+    text = str(exc).strip()
+    return f"{text}（{inner}）" if inner is not None and str(inner) not in text else text
+
+
+@contextmanager
+def running(ctx: RunContext, what: str = "流程运行出错"):
+    """Actions see `ctx` while the engine runs; diagram errors become ProcessFailure."""
+    token = current_run.set(ctx)
+    try:
+        yield
+    except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
+        raise ProcessFailure(f"{what}：{failure_text(exc)}") from exc
+    finally:
+        current_run.reset(token)
+
+
+def run(workflow, ctx: RunContext) -> None:
+    with running(ctx):
+        workflow.do_engine_steps()
