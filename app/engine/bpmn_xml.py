@@ -146,6 +146,12 @@ def properties(node) -> dict[str, str]:
     return props
 
 
+def step_kind(node) -> str:
+    """What the step is (supplement, decision, inspection, …): the camunda:property
+    step_kind of a task; "" when the designer gave none."""
+    return properties(node).get("step_kind", "").strip()
+
+
 def read_form(node) -> list[FormField]:
     """The camunda:formData drawn on a user task or start event."""
     fields = []

@@ -19,7 +19,7 @@ from app.clock import now
 from app.engine import model, state, store
 from app.engine.bpmn_xml import as_text
 from app.engine.errors import InvalidProcess, NotAllowed
-from app.models import Case, ProcessVersion, User
+from app.models import Case, ProcessVersion, TaskItem, User
 
 MAX_KEY = 64
 PUBLISHER_ROLES = {"designer", "admin"}
@@ -54,6 +54,42 @@ def _attach_called_processes(session: Session, parsed: model.ParsedProcess) -> N
                 parsed.meta.setdefault(part, {}).setdefault(element_id, info)
 
 
+MAX_NAMED_CASES = 10
+
+
+def running_step_warnings(session: Session, key: str, meta: dict) -> list[tuple[str, str]]:
+    """Steps that running cases of this process are on but the draft no longer has
+    (removed, or its id renamed).  Those cases keep their version; the designer
+    should know which they are before publishing."""
+    if not meta.get("steps"):
+        return []
+    rows = session.execute(
+        select(TaskItem.step, TaskItem.name, Case.number)
+        .join(Case, Case.id == TaskItem.case_id)
+        .where(Case.process_key == key, Case.status == "active", TaskItem.completed_at.is_(None))
+        .order_by(TaskItem.step, Case.number)
+    ).all()
+    on_step: dict[str, tuple[str, list[str]]] = {}
+    for step, name, number in rows:
+        if step not in meta["steps"]:
+            on_step.setdefault(step, (name, []))[1].append(number)
+    warnings = []
+    for step, (name, numbers) in on_step.items():
+        shown = "、".join(numbers[:MAX_NAMED_CASES]) + (
+            f" 等 {len(numbers)} 件" if len(numbers) > MAX_NAMED_CASES else ""
+        )
+        warnings.append(
+            (
+                step,
+                (
+                    f"本稿删除或改名了环节“{name}”（{step}），仍有 {len(numbers)} 件运行中的案件停在该环节：{shown}。"
+                    "这些案件继续按原版本办理；新版本只用于新案件"
+                ),
+            )
+        )
+    return warnings
+
+
 def _next_number(session: Session, key: str) -> int:
     return (session.scalar(select(func.max(ProcessVersion.number)).where(ProcessVersion.key == key)) or 0) + 1
 
@@ -73,6 +109,9 @@ def save_draft(
         key = key[:MAX_KEY]
     if not parsed.errors and parsed.spec is not None:
         _attach_called_processes(session, parsed)
+    for element_id, message in running_step_warnings(session, key, parsed.meta):
+        parsed.warn(element_id, message)
+    parsed.meta["warnings"] = parsed.warnings
     spec_json = (
         None
         if parsed.errors or parsed.spec is None

@@ -155,9 +155,13 @@ def _coerce(f: FormField, raw: Any) -> tuple[Any, str | None]:
 
 
 def validate(
-    fields: list[FormField], submitted: Mapping[str, Any], case_data: Mapping[str, Any]
+    fields: list[FormField],
+    submitted: Mapping[str, Any],
+    case_data: Mapping[str, Any],
+    done_kinds: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Check submitted values; returns (clean values, {field: Chinese message})."""
+    """Check submitted values; returns (clean values, {field: Chinese message}).
+    done_kinds: the step kinds the case has completed (for `done_kind(...)` rules)."""
     if not isinstance(submitted, Mapping):
         return {}, {"data": "提交的数据应为对象"}
     clean: dict[str, Any] = {}
@@ -172,7 +176,7 @@ def validate(
             errors[f.id] = f"{f.label}：{error}"
         clean[f.id] = value
     names = _Lenient(ChainMap(clean, dict(case_data)))
-    functions = allowed_in_expressions()
+    functions = {**allowed_in_expressions(), "done_kind": lambda kind: str(kind) in done_kinds}
     for f in fields:
         if f.id in errors:
             continue

@@ -28,6 +28,7 @@ class RunContext:
     actor: Any
     data: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    done_kinds: frozenset[str] = frozenset()  # step kinds the case has completed
 
 
 current_run: contextvars.ContextVar[RunContext | None] = contextvars.ContextVar("current_run", default=None)
@@ -142,6 +143,12 @@ def years_from(start, n) -> str:
 @pure("数值或列表的长度")
 def count(value) -> int:
     return len(value or [])
+
+
+@pure("本案件是否已办理过某类环节（按环节类型 step_kind），如 done_kind('supplement')")
+def done_kind(kind) -> bool:
+    ctx = current_run.get()
+    return ctx is not None and str(kind) in ctx.done_kinds
 
 
 def allowed_in_expressions() -> dict[str, Callable[..., Any]]:

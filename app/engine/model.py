@@ -28,6 +28,7 @@ from app.engine.bpmn_xml import (
     read_form,
     safe_parser,
     select_processes,
+    step_kind,
     timer_kind,
 )
 
@@ -42,11 +43,17 @@ class ParsedProcess:
     subprocess_specs: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)  # saved and publishable, but read them
 
     def error(self, element_id: str | None, message: str) -> None:
         problem = {"element_id": element_id, "message": message}
         if problem not in self.errors:
             self.errors.append(problem)
+
+    def warn(self, element_id: str | None, message: str) -> None:
+        problem = {"element_id": element_id, "message": message}
+        if problem not in self.warnings:
+            self.warnings.append(problem)
 
 
 # SpiffWorkflow's messages, in the words a designer reads.  (pattern, message)
@@ -105,6 +112,7 @@ def _read_meta(doc: Document) -> dict:
             lane_name = (lane.get("name") or "").strip() if lane is not None else None
             steps[task.get("id")] = {
                 "name": label(task),
+                "kind": step_kind(task),
                 "role": role_code(lane_name),
                 "lane": lane_name,
                 "form": [f.to_dict() for f in read_form(task)],

@@ -31,6 +31,12 @@ def task_form(version: ProcessVersion, step: str) -> list[forms.FormField]:
     return [forms.FormField.from_dict(f) for f in step_meta.get("form", [])]
 
 
+def done_kinds(version: ProcessVersion, data: dict) -> frozenset[str]:
+    """The kinds (step_kind) of the steps this case has completed so far."""
+    steps = version.meta.get("steps", {})
+    return frozenset(kind for step in (data.get("steps") or {}) if (kind := steps.get(step, {}).get("kind")))
+
+
 def check_can_start(version: ProcessVersion, actor: User) -> None:
     """Only the role whose lane holds the start event may start a case."""
     role = version.meta.get("start_role")
@@ -187,7 +193,8 @@ def complete(
     )
     if task is None:
         raise Conflict("该任务已不再需要办理（流程已转向其他环节）")
-    clean, errors = forms.validate(task_form(case.process_version, item.step), submitted, task.data)
+    kinds = done_kinds(case.process_version, task.data)
+    clean, errors = forms.validate(task_form(case.process_version, item.step), submitted, task.data, kinds)
     if errors:
         raise FormInvalid(errors)
     at = now()
@@ -195,7 +202,10 @@ def complete(
     steps[item.step] = clean
     task.data.update(clean)
     task.data["steps"] = steps
-    ctx = RunContext(session=session, case=case, actor=actor, data=task.data)
+    step_kind = case.process_version.meta.get("steps", {}).get(item.step, {}).get("kind")
+    ctx = RunContext(
+        session=session, case=case, actor=actor, data=task.data, done_kinds=kinds | {step_kind} - {None, ""}
+    )
     with store.running(ctx):
         task.run()
     store.run(workflow, ctx)

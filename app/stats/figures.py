@@ -4,8 +4,8 @@ Read from the indexes only (task_item, timer, case rows, audit events, register
 entries); nothing deserializes a workflow.  Every figure is limited to the bureaus
 the reader sees, and flows (per month, finished tasks) to a period of local dates.
 
-Which steps of the diagrams count as a supplement request, a follow-up or an
-inspection is named once, in STEP_PREFIXES (matched as a prefix of the BPMN id).
+Which steps count as a supplement request, a follow-up or an inspection is what
+the diagrams say of them (the step_kind property), whatever their ids.
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from app.calendar.urgency import WorkdayCounter
 from app.domain.situations import situation_label
 from app.models import AuditEvent, Bureau, Case, EntryStatus, RegisterEntry, TaskItem
 from app.stats.sql import date_month, local_day, local_month
-from app.supervision.scope import process_names
+from app.supervision.scope import process_names, steps_of_kind
 
-STEP_PREFIXES = {"supplement": "supplement", "follow_up": "follow_up", "inspection": "inspection"}
 REPAIR = "repair"
 REPAIR_OUTCOMES = ("rejected", "refused", "lapsed")
 LISTED_STATUSES = ("listed", "expired", "removed_early", "restored")
@@ -218,7 +217,7 @@ def repair_by_month(session: Session, bureau_ids: set[int], period: Period) -> l
         select()
         .select_from(TaskItem)
         .join(Case, Case.id == TaskItem.case_id)
-        .where(*repair, TaskItem.step.startswith(STEP_PREFIXES["supplement"])),
+        .where(*repair, TaskItem.step.in_(steps_of_kind(session, "supplement"))),
     )
     for outcome in REPAIR_OUTCOMES:
         add(outcome, Case.ended_at, select().select_from(Case).where(*repair, Case.status == outcome))
@@ -293,8 +292,8 @@ def listings(session: Session, bureau_ids: set[int], period: Period) -> dict:
 
 
 def follow_ups(session: Session, bureau_ids: set[int], period: Period, at: dt.datetime) -> dict:
-    prefix = STEP_PREFIXES["follow_up"]
-    scope = (TaskItem.bureau_id.in_(bureau_ids), TaskItem.step.startswith(prefix))
+    follow_up_steps = steps_of_kind(session, "follow_up")
+    scope = (TaskItem.bureau_id.in_(bureau_ids), TaskItem.step.in_(follow_up_steps))
     done = (
         session.scalar(
             select(func.count())
@@ -320,7 +319,7 @@ def follow_ups(session: Session, bureau_ids: set[int], period: Period, at: dt.da
             .where(
                 Case.bureau_id.in_(bureau_ids),
                 AuditEvent.action == "complete",
-                AuditEvent.step.startswith(prefix),
+                AuditEvent.step.in_(follow_up_steps),
                 AuditEvent.at.between(period.start_utc, period.end_utc),
             )
         )
@@ -341,7 +340,7 @@ def inspections(session: Session, bureau_ids: set[int], period: Period, at: dt.d
             func.sum(case((and_(TaskItem.completed_at.is_(None), TaskItem.due_at < at), 1), else_=0)),
         ).where(
             TaskItem.bureau_id.in_(bureau_ids),
-            TaskItem.step.startswith(STEP_PREFIXES["inspection"]),
+            TaskItem.step.in_(steps_of_kind(session, "inspection")),
             TaskItem.due_at.between(period.start_utc, end),
         )
     ).one()

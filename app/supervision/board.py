@@ -19,7 +19,7 @@ from app.calendar import workdays as cal
 from app.calendar.urgency import WorkdayCounter, due_soon_horizon, working_days_late
 from app.models import Bureau, Case, Timer, User
 from app.supervision.board_sql import UNCLAIMED, Criteria, count_states, page_rows
-from app.supervision.scope import process_names, subtree_ids
+from app.supervision.scope import process_names, steps_of_kind, subtree_ids
 
 STATES = {"overdue": "已逾期", "due_soon": "即将到期", "pending": "全部待办"}
 DEFAULT_WITHIN = 3  # "due soon": within this many working days
@@ -162,7 +162,13 @@ def load_board(
     """One page of the board for a user who sees `bureau_ids`."""
     if f.bureau_id is not None:
         bureau_ids = subtree_ids(session, f.bureau_id, bureau_ids)
-    criteria = Criteria(frozenset(bureau_ids), process=f.process, step=f.step, officer=f.officer)
+    criteria = Criteria(
+        frozenset(bureau_ids),
+        process=f.process,
+        step=f.step,
+        steps=steps_of_kind(session, f.step) if f.step else frozenset(),
+        officer=f.officer,
+    )
     horizon = due_soon_horizon(at, f.within, overrides)
     counts = count_states(session, criteria, at, horizon)
     page = BoardPage(

@@ -46,7 +46,8 @@ class Criteria:
 
     bureau_ids: frozenset[int]
     process: str = ""
-    step: str = ""
+    step: str = ""  # a step kind (step_kind in the diagrams) ...
+    steps: frozenset[str] = frozenset()  # ... and the step ids that have it
     officer: int | str | None = None
 
 
@@ -92,7 +93,7 @@ def _task_branch(c: Criteria):
     if c.process:
         stmt = stmt.where(TaskItem.case_id.in_(select(Case.id).where(Case.process_key == c.process)))
     if c.step:
-        stmt = stmt.where(TaskItem.step == c.step)
+        stmt = stmt.where(TaskItem.step.in_(c.steps))
     if c.officer == UNCLAIMED:
         stmt = stmt.where(TaskItem.claimed_by_id.is_(None))
     elif c.officer is not None:
@@ -126,7 +127,7 @@ def _timer_branch(c: Criteria, own_steps: frozenset[str] | None):
     if c.process:
         stmt = stmt.where(Timer.case_id.in_(select(Case.id).where(Case.process_key == c.process)))
     if c.step:
-        stmt = stmt.where(Timer.step == c.step)
+        stmt = stmt.where(Timer.step.in_(c.steps))
     return stmt
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.steps import STEP_KINDS, kind_label
 from app.models import Bureau, ProcessVersion, User, UserRole
 from app.org.access import bureau_and_below
 
@@ -45,17 +46,26 @@ def process_names(session: Session) -> dict[str, str]:
     return names
 
 
-def step_choices(session: Session) -> list[tuple[str, str, str]]:
-    """(process key, step id, step name) of the user tasks of published processes."""
-    choices = []
-    for key, meta in session.execute(
-        select(ProcessVersion.key, ProcessVersion.meta)
-        .where(ProcessVersion.state == "published")
-        .order_by(ProcessVersion.key)
-    ):
-        for step_id, info in (meta or {}).get("steps", {}).items():
-            choices.append((key, step_id, info.get("name") or step_id))
-    return choices
+def step_choices(session: Session) -> list[tuple[str, str]]:
+    """(step kind, label) of the user tasks of published processes: the board filters
+    by what a step is (step_kind in the diagrams), whatever its id."""
+    kinds: dict[str, str] = {}
+    for meta in session.scalars(select(ProcessVersion.meta).where(ProcessVersion.state == "published")):
+        for info in (meta or {}).get("steps", {}).values():
+            kind = info.get("kind")
+            if kind:
+                kinds.setdefault(kind, kind_label(kind) if kind in STEP_KINDS else info.get("name") or kind)
+    return sorted(
+        kinds.items(), key=lambda item: list(STEP_KINDS).index(item[0]) if item[0] in STEP_KINDS else 99
+    )
+
+
+def steps_of_kind(session: Session, kind: str) -> frozenset[str]:
+    """The step ids that have this kind in any deployed version (drafts aside)."""
+    steps: set[str] = set()
+    for meta in session.scalars(select(ProcessVersion.meta).where(ProcessVersion.state != "draft")):
+        steps.update(s for s, info in (meta or {}).get("steps", {}).items() if info.get("kind") == kind)
+    return frozenset(steps)
 
 
 def officer_choices(session: Session, bureau_ids: set[int]) -> list:

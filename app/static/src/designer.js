@@ -75,7 +75,7 @@ class Editor {
     });
     this.root.querySelector('#save-draft').addEventListener('click', () => this.save());
     this.root.querySelector('#toggle-diff').addEventListener('click', () => this.toggleDiff());
-    this.showProblems(this.config.errors);
+    this.showProblems(this.config.errors, this.config.warnings);
     this.root.dataset.ready = 'true';
   }
 
@@ -84,7 +84,8 @@ class Editor {
     this.status.className = `save-status ${kind}`;
   }
 
-  showProblems(problems) {
+  showProblems(errors, warnings = []) {
+    const problems = [...errors, ...warnings.map((w) => ({ ...w, warning: true }))];
     const registry = this.modeler.get('elementRegistry');
     const canvas = this.modeler.get('canvas');
     const overlays = this.modeler.get('overlays');
@@ -98,9 +99,10 @@ class Editor {
       const shape = shapeFor(registry, problem.element_id);
       const item = document.createElement('li');
       item.dataset.elementId = problem.element_id || '';
+      if (problem.warning) item.className = 'warning';
       const where = shape ? elementLabel(shape, problem.element_id) : (problem.element_id || '整个文件');
       item.innerHTML = `<button type="button" class="link where">${escapeHtml(where)}</button>
-        <span class="message">${escapeHtml(problem.message)}</span>`;
+        <span class="message">${problem.warning ? '提醒：' : ''}${escapeHtml(problem.message)}</span>`;
       if (shape) {
         item.querySelector('.where').addEventListener('click', () => this.focus(shape));
         counts.set(shape.id, (counts.get(shape.id) || 0) + 1);
@@ -121,9 +123,9 @@ class Editor {
     const first = problems.map((p) => shapeFor(registry, p.element_id)).find(Boolean);
     // The properties panel starts listening to selections only after it has painted.
     if (first) requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => this.focus(first))));
-    this.root.querySelector('#problem-count').textContent = problems.length;
+    this.root.querySelector('#problem-count').textContent = errors.length;
     this.root.querySelector('#problems-empty').hidden = problems.length > 0;
-    this.root.querySelector('#problems').classList.toggle('has-problems', problems.length > 0);
+    this.root.querySelector('#problems').classList.toggle('has-problems', errors.length > 0);
   }
 
   focus(shape) {
@@ -158,7 +160,7 @@ class Editor {
       window.history.replaceState(null, '', body.edit_url);
       this.root.querySelector('#version-label').textContent = `第 ${body.number} 版 · 草稿`;
       this.root.querySelector('#download-xml').href = body.edit_url.replace(/\/edit$/, '.bpmn');
-      this.showProblems(body.errors);
+      this.showProblems(body.errors, body.warnings || []);
       if (body.errors.length) {
         this.say(`已保存为第 ${body.number} 版草稿，有 ${body.errors.length} 个问题（已在图上标出），修正后才能发布`, 'error');
       } else {

@@ -62,6 +62,7 @@ def draft_json(version: ProcessVersion) -> dict:
         "number": version.number,
         "state": version.state,
         "errors": version.errors or [],
+        "warnings": (version.meta or {}).get("warnings", []),
     }
 
 

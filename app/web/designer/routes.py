@@ -103,6 +103,7 @@ def edit_version(key: str, number: int):
         "number": number,
         "state": version.state,
         "errors": version.errors or [],
+        "warnings": (version.meta or {}).get("warnings", []),
         "csrf": generate_csrf(),
         "xml_url": url_for("designer.download_version", key=key, number=number),
         "save_url": url_for("designer.save_draft", key=key),
