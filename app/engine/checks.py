@@ -31,6 +31,8 @@ from app.engine.bpmn_xml import (
     timer_kind,
     timer_value,
 )
+from app.engine.checks_flow import flow_problems, gateway_warnings
+from app.engine.checks_names import undefined_name_problems
 from app.engine.forms import check_field_definition
 from app.engine.functions import allowed_in_expressions, allowed_in_scripts
 
@@ -61,6 +63,7 @@ NOT_FLOW = {  # children of a process that neither run nor need support
     "laneSet",
     "dataObject",
     "dataObjectReference",
+    "dataStoreReference",  # documentation unless associated (checks_flow refuses associations)
     "textAnnotation",
     "association",
     "group",
@@ -85,6 +88,10 @@ NOT_FLOW = {  # children of a process that neither run nor need support
     "dataOutputAssociation",
 }
 UNSUPPORTED = {
+    "task": (
+        "未指定类型的任务（建模工具面板默认的“任务”）系统无法办理，案件会停在这里："
+        "请用“更改类型”改为用户任务（有人办理，放在角色泳道中）或脚本任务（自动执行）"
+    ),
     "manualTask": "手工任务不受支持：系统不会为它生成待办。请改用用户任务，并放在办理角色的泳道中",
     "serviceTask": "服务任务不受支持：系统不调用外部服务。请改用脚本任务调用白名单函数，或用户任务由人办理",
     "sendTask": "发送任务不受支持：系统不收发 BPMN 消息。对外发送请画成用户任务，由经办人登记",
@@ -93,7 +100,6 @@ UNSUPPORTED = {
     "complexGateway": "复杂网关不受支持：请改用排他网关、并行网关或包容网关",
     "adHocSubProcess": "自由子流程（ad-hoc）不受支持：请改用普通子流程",
     "transaction": "事务子流程不受支持：请改用普通子流程",
-    "dataStoreReference": "数据存储不受支持：流程数据保存在案件中，无需外部数据存储",
     "callChoreography": "编排（choreography）元素不受支持",
     "subChoreography": "编排（choreography）元素不受支持",
     "choreographyTask": "编排（choreography）元素不受支持",
@@ -103,7 +109,6 @@ EVENT_DEFINITIONS = {
     "errorEventDefinition",
     "escalationEventDefinition",
     "terminateEventDefinition",
-    "linkEventDefinition",
 }
 UNSUPPORTED_EVENTS = {
     "messageEventDefinition": (
@@ -111,6 +116,7 @@ UNSUPPORTED_EVENTS = {
         "请画成用户任务由经办人登记，期限用计时器"
     ),
     "signalEventDefinition": "信号事件不受支持：请改用网关条件或计时器",
+    "linkEventDefinition": "链接事件不受支持：路径会在链接处中断。请直接用顺序流连接两处",
     "compensateEventDefinition": "补偿事件不受支持",
     "conditionalEventDefinition": "条件事件不受支持：请改用网关条件",
     "cancelEventDefinition": "取消事件不受支持（只用于事务子流程）",
@@ -138,7 +144,10 @@ def _kind_problems(doc: Document) -> list[Problem]:
         elif tag in UNSUPPORTED_EVENTS or (tag.endswith("EventDefinition") and tag not in EVENT_DEFINITIONS):
             message = UNSUPPORTED_EVENTS.get(tag, f"不支持的事件类型 {tag}")
             problems.append((parent.get("id"), f"“{label(parent)}”：{message}"))
+    running = {n.get("id") for n in _scope(doc)}
     for flow in doc.root.iter(bpmn("messageFlow")):
+        if flow.get("sourceRef") not in running and flow.get("targetRef") not in running:
+            continue  # between pools that do not run: documentation
         problems.append(
             (
                 flow.get("id"),
@@ -148,8 +157,6 @@ def _kind_problems(doc: Document) -> list[Problem]:
                 ),
             )
         )
-    for store in doc.root.iterfind("bpmn:dataStore", NS):
-        problems.append((store.get("id"), f"数据存储“{label(store)}”不受支持：流程数据保存在案件中"))
     return problems
 
 
@@ -390,9 +397,16 @@ def _call_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
     return problems
 
 
+def warnings(doc: Document) -> list[Problem]:
+    """What saves and may be published, but a designer should look at."""
+    return gateway_warnings(doc)
+
+
 def content_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
     return (
-        _role_problems(doc)
+        flow_problems(doc)
+        + undefined_name_problems(doc)
+        + _role_problems(doc)
         + _form_problems(doc)
         + _timer_problems(doc)
         + _code_problems(doc)

@@ -210,6 +210,8 @@ def parse_process(
     structure = checks.structure_problems(doc)
     for element_id, message in structure + checks.content_problems(doc, known_processes or set()):
         result.error(element_id, message)
+    for element_id, message in checks.warnings(doc):
+        result.warn(element_id, message)
     result.meta = _read_meta(doc)
     if not structure and not doc.problems:
         _parse_with_spiff(root, result)

@@ -12,7 +12,15 @@ import pytest
 PASSWORD = "test-pass"  # tests/conftest.py seeds the demo users with it
 
 ROOT = Path(__file__).resolve().parents[2]
-MIWG = ROOT.parent / "shared" / "conformance" / "bpmn-miwg"
+# ../shared beside the checkout, or beside the folder of worktrees (/work/wt/<name>)
+MIWG = next(
+    (
+        p / "shared" / "conformance" / "bpmn-miwg"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared").is_dir()
+    ),
+    ROOT.parent / "shared" / "conformance" / "bpmn-miwg",
+)
 
 PROBE = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -35,6 +43,7 @@ PROBE = """<?xml version="1.0" encoding="UTF-8"?>
       <bpmn:incoming>f_start</bpmn:incoming><bpmn:outgoing>f_review</bpmn:outgoing>
     </bpmn:userTask>
     <bpmn:boundaryEvent id="review_deadline" name="审核期限" attachedToRef="review" cancelActivity="false">
+      <bpmn:extensionElements><camunda:properties><camunda:property name="timer_kind" value="deadline" /></camunda:properties></bpmn:extensionElements>
       <bpmn:timerEventDefinition id="review_deadline_def"><bpmn:timeDate>{timer}</bpmn:timeDate></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
     <bpmn:exclusiveGateway id="gw" name="结论？" default="f_refused">

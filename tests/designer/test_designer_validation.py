@@ -130,5 +130,15 @@ def test_several_problems_are_all_reported(app):
 
 
 def test_call_activity_to_a_published_process_resolves(app):
-    xml = probe_xml(extra='<bpmn:callActivity id="call" name="调用修复" calledElement="repair" />')
-    assert not [e for e in parse_process(xml, known_processes={"repair"}).errors if e["element_id"] == "call"]
+    xml = probe_xml(
+        review_target="call",
+        extra=(
+            '<bpmn:callActivity id="call" name="调用修复" calledElement="repair">'
+            "<bpmn:incoming>f_review</bpmn:incoming><bpmn:outgoing>f_call</bpmn:outgoing></bpmn:callActivity>"
+            '<bpmn:sequenceFlow id="f_call" sourceRef="call" targetRef="gw" />'
+        ),
+    ).replace(
+        "<bpmn:incoming>f_review</bpmn:incoming><bpmn:outgoing>f_done",
+        "<bpmn:incoming>f_call</bpmn:incoming><bpmn:outgoing>f_done",
+    )
+    assert parse_process(xml, known_processes={"repair"}).errors == []

@@ -61,13 +61,15 @@ def test_scripts_allow_assignments_and_calls_only():
 
 
 DIAGRAM = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
   <bpmn:process id="evil" name="恶意流程" isExecutable="true">
     <bpmn:laneSet id="ls"><bpmn:lane id="l" name="受理窗口"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>
       <bpmn:flowNodeRef>t</bpmn:flowNodeRef><bpmn:flowNodeRef>script</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
     <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:userTask id="t" name="办理"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
     <bpmn:boundaryEvent id="timer" attachedToRef="t" cancelActivity="false">
+      <bpmn:extensionElements><camunda:properties><camunda:property name="timer_kind" value="deadline" /></camunda:properties></bpmn:extensionElements>
       <bpmn:timerEventDefinition id="td"><bpmn:timeDate>{timer}</bpmn:timeDate></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
     <bpmn:scriptTask id="script" name="脚本"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
