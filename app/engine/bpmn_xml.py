@@ -146,6 +146,19 @@ def properties(node) -> dict[str, str]:
     return props
 
 
+def candidate_role(node) -> str | None:
+    """The role a Camunda Modeler file names in camunda:candidateGroups (the first
+    group that is a role), for a task drawn without lanes."""
+    from app.domain.roles import role_code
+
+    groups = node.get(f"{{{CAMUNDA_NS}}}candidateGroups") or ""
+    for group in groups.replace("，", ",").split(","):
+        code = role_code(group.strip())
+        if code:
+            return code
+    return None
+
+
 def step_kind(node) -> str:
     """What the step is (supplement, decision, inspection, …): the camunda:property
     step_kind of a task; "" when the designer gave none."""

@@ -35,6 +35,16 @@ def known_process_keys(session: Session) -> set[str]:
     return set(session.scalars(select(ProcessVersion.key).where(ProcessVersion.state == "published")).all())
 
 
+def _own(process: str, element_id: str | None) -> str | None:
+    """An element of a called process, named in the caller's meta."""
+    return element_id if not element_id or ":" in element_id else f"{process}:{element_id}"
+
+
+def _own(process: str, element_id: str | None) -> str | None:
+    """An element of a called process, named in the caller's meta."""
+    return element_id if not element_id or ":" in element_id else f"{process}:{element_id}"
+
+
 def _attach_called_processes(session: Session, parsed: model.ParsedProcess) -> None:
     """Call activities naming another deployed process run its published version:
     its spec joins this version's subprocess specs, its steps and timers the meta."""
@@ -49,9 +59,18 @@ def _attach_called_processes(session: Session, parsed: model.ParsedProcess) -> N
         parsed.subprocess_specs[name] = spec
         for sub_name, sub_spec in subprocess_specs.items():
             parsed.subprocess_specs.setdefault(sub_name, sub_spec)
-        for part in ("steps", "timers"):
-            for element_id, info in called.meta.get(part, {}).items():
-                parsed.meta.setdefault(part, {}).setdefault(element_id, info)
+
+        # The called process keeps its own namespace: `<key>:<id>` (see indexes.step_key).
+        for element_id, info in called.meta.get("steps", {}).items():
+            parsed.meta.setdefault("steps", {}).setdefault(_own(name, element_id), info)
+        for element_id, info in called.meta.get("timers", {}).items():
+            timer = {**info, "step": _own(name, info.get("step"))}
+            parsed.meta.setdefault("timers", {}).setdefault(_own(name, element_id), timer)
+        callee_main = called.meta.get("process_id") or name
+        for spec_name, owner in (called.meta.get("scopes") or {callee_main: callee_main}).items():
+            parsed.meta.setdefault("scopes", {}).setdefault(
+                spec_name, name if owner == callee_main else owner
+            )
 
 
 MAX_NAMED_CASES = 10

@@ -34,4 +34,9 @@ class InvalidProcess(EngineError):
 
 
 class ProcessFailure(EngineError):
-    """The diagram failed while running (a script or expression raised)."""
+    """The diagram failed while running (a script or expression raised); the
+    message is Chinese and names the element (`element_id`)."""
+
+    def __init__(self, message: str, element_id: str | None = None):
+        super().__init__(message)
+        self.element_id = element_id

@@ -36,6 +36,16 @@ def waiting_timers(workflow) -> list:
     ]
 
 
+def step_key(meta: dict, task) -> str:
+    """How the version's meta names a task's element: its id in the main process
+    (and its embedded sub-processes), `<process>:<id>` in a called process, whose
+    roles, forms and timers are its own even when it reuses an id of the caller."""
+    scopes = meta.get("scopes") or {}
+    owner = scopes.get(task.workflow.spec.name, meta.get("process_id"))
+    element_id = task.task_spec.bpmn_id
+    return element_id if owner in (None, meta.get("process_id")) else f"{owner}:{element_id}"[:100]
+
+
 def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> None:
     """Bring task_item and timer rows in line with the workflow.  New rows go in as
     one bulk INSERT per table: this runs on every engine step."""
@@ -69,7 +79,7 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
     due_by_step: dict[str, dt.datetime] = {}
     warn_by_step: dict[str, dt.datetime] = {}
     for task_id, task in waiting.items():
-        element_id = task.task_spec.bpmn_id
+        element_id = step_key(meta, task)
         info = timer_meta.get(element_id, {})
         due = timer_due(task)
         if due is None:
@@ -97,7 +107,7 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
     known_items = {i.engine_task_id for i in open_items}
     new_items: list[dict] = []
     for task_id, task in ready.items():
-        step_id = task.task_spec.bpmn_id
+        step_id = step_key(meta, task)
         if task_id in known_items:
             item = next(i for i in open_items if i.engine_task_id == task_id)
             item.due_at = due_by_step.get(step_id, item.due_at)

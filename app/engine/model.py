@@ -22,6 +22,7 @@ from app.engine.bpmn_xml import (
     NS,
     Document,
     bpmn,
+    candidate_role,
     label,
     lanes_by_node,
     local,
@@ -105,24 +106,31 @@ def _read_meta(doc: Document) -> dict:
     """Forms, roles and timer kinds, straight from the XML (all processes that run)."""
     steps: dict[str, dict] = {}
     timers: dict[str, dict] = {}
+    scopes: dict[str, str] = {}  # engine spec name -> the process whose namespace it is
     for process in doc.processes:
+        pid = process.get("id")
+        prefix = "" if process is doc.main else f"{pid}:"  # a called process: its own namespace
+        scopes[pid] = pid
+        for sub in process.iter(bpmn("subProcess"), bpmn("transaction")):
+            scopes[sub.get("id")] = pid
         lanes = lanes_by_node(process)
         for task in process.iter(bpmn("userTask")):
             lane = lanes.get(task.get("id"))
             lane_name = (lane.get("name") or "").strip() if lane is not None else None
-            steps[task.get("id")] = {
+            steps[prefix + task.get("id")] = {
                 "name": label(task),
                 "kind": step_kind(task),
-                "role": role_code(lane_name),
+                "role": role_code(lane_name) or candidate_role(task),
                 "lane": lane_name,
                 "form": [f.to_dict() for f in read_form(task)],
             }
         for definition in process.iter(bpmn("timerEventDefinition")):
             event = definition.getparent()
-            timers[event.get("id")] = {
+            attached = event.get("attachedToRef")
+            timers[prefix + event.get("id")] = {
                 "name": event.get("name") or "",
                 "kind": timer_kind(event),
-                "step": event.get("attachedToRef"),
+                "step": prefix + attached if attached else None,
                 "interrupting": event.get("cancelActivity", "true") != "false",
             }
     start_form: list[dict] = []
@@ -142,6 +150,7 @@ def _read_meta(doc: Document) -> dict:
         "start_form": start_form,
         "start_role": start_role,
         "timers": timers,
+        "scopes": scopes,
     }
 
 

@@ -22,6 +22,7 @@ from app.engine.errors import Conflict, InvalidProcess, ProcessFailure
 from app.engine.expressions import ExpressionError
 from app.engine.functions import RunContext, current_run
 from app.engine.indexes import sync_indexes
+from app.engine.messages import engine_message
 from app.models import AuditEvent, Case, ProcessVersion, User
 
 RESULT_KEY = "case_result"
@@ -152,12 +153,6 @@ def end_step(
 # --- running the engine ------------------------------------------------------
 
 
-def failure_text(exc: Exception) -> str:
-    inner = getattr(exc, "exception", None) or exc.__cause__
-    text = str(exc).strip()
-    return f"{text}（{inner}）" if inner is not None and str(inner) not in text else text
-
-
 @contextmanager
 def running(ctx: RunContext, what: str = "流程运行出错"):
     """Actions see `ctx` while the engine runs; diagram errors become ProcessFailure."""
@@ -165,7 +160,8 @@ def running(ctx: RunContext, what: str = "流程运行出错"):
     try:
         yield
     except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
-        raise ProcessFailure(f"{what}：{failure_text(exc)}") from exc
+        element_id, message = engine_message(exc)
+        raise ProcessFailure(f"{what}：{message}", element_id=element_id) from exc
     finally:
         current_run.reset(token)
 
