@@ -101,7 +101,7 @@ def test_call_activity_runs_the_published_called_process(raw_api, upload, sessio
     clerk = user("clerk")
     version = engine.published_version(session, "caller")
     case = engine.start_case(session, version, {}, clerk, bureau_id=clerk.bureau_id)
-    task = open_task(case.id, "review")
+    task = open_task(case.id, "probe:review")  # the called process's own namespace
     assert task is not None and task.role == "clerk" and task.due_at is not None
     engine.complete(session, task.id, {"outcome": "accept"}, clerk)
     session.refresh(case)
