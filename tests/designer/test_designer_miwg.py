@@ -13,6 +13,11 @@ from tests.designer.conftest import MIWG
 FILES = sorted(MIWG.glob("*.bpmn"))
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
+pytestmark = pytest.mark.skipif(
+    not MIWG.is_dir(),
+    reason=f"the BPMN MIWG reference models are not beside this checkout ({MIWG} is absent)",
+)
+
 
 def test_all_reference_models_are_here():
     assert len(FILES) == 21
@@ -28,8 +33,8 @@ def test_reference_model_uploads_cleanly(login, path):
         data={"file": (io.BytesIO(body), path.name), "note": f"MIWG {path.stem}"},
         content_type="multipart/form-data",
     )
-    assert response.status_code in (201, 422), response.get_data(as_text=True)[:300]
     errors = response.get_json()["errors"]
+    assert response.status_code == (422 if errors else 201), response.get_data(as_text=True)[:300]
     ids = set(re.findall(rb'\bid="([^"]+)"', body))
     for error in errors:
         assert error["element_id"] and error["element_id"].encode() in ids, error
