@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.clock import now
 from app.engine import model, state, store
 from app.engine.bpmn_xml import as_text
-from app.engine.errors import InvalidProcess, NotAllowed
+from app.engine.errors import Conflict, InvalidProcess, NotAllowed
 from app.models import Case, ProcessVersion, TaskItem, User
 
 MAX_KEY = 64
@@ -165,9 +165,10 @@ def save_draft(
 def check_can_publish(
     version: ProcessVersion, approver: User | None, allow_self_approval: bool = False
 ) -> None:
-    """Raise InvalidProcess (not a valid draft) or NotAllowed (who may not publish it)."""
+    """Raise Conflict (no longer a draft), InvalidProcess (a draft with errors) or
+    NotAllowed (who may not publish it)."""
     if version.state != "draft":
-        raise InvalidProcess(f"第 {version.number} 版不是草稿，不能发布")
+        raise Conflict(f"第 {version.number} 版不是草稿，不能发布")
     if version.errors or not version.spec_json:
         raise InvalidProcess("草稿有错误，修正后才能发布", version.errors)
     if approver is None:

@@ -1,39 +1,38 @@
-"""Typed failures of the engine adapter; each carries a Chinese message for users."""
+"""Typed failures of the engine adapter: members of the application's error family
+(app/errors.py), each with a Chinese message for users."""
 
 from __future__ import annotations
 
-
-class EngineError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+from app import errors
 
 
-class FormInvalid(EngineError):
+class EngineError(errors.AppError):
+    """Any refusal of the engine adapter."""
+
+
+class FormInvalid(EngineError, errors.Invalid):
     """Submitted data failed the form drawn in the diagram; nothing changed."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("提交的内容有误，请按提示修改")
-        self.errors = errors
+        super().__init__("提交的内容有误，请按提示修改", errors)
 
 
-class Conflict(EngineError):
+class Conflict(EngineError, errors.Conflict):
     """Somebody else changed the case or completed the task first."""
 
 
-class NotAllowed(EngineError):
+class NotAllowed(EngineError, errors.Forbidden):
     """The actor may not do this (wrong role, claimed by another, read-only bureau)."""
 
 
-class InvalidProcess(EngineError):
-    """A diagram with problems was asked to run or be published."""
+class InvalidProcess(EngineError, errors.Invalid):
+    """A diagram with problems was asked to run or be published (422 everywhere)."""
 
     def __init__(self, message: str, errors: list[dict] | None = None):
-        super().__init__(message)
-        self.errors = errors or []
+        super().__init__(message, errors or [])
 
 
-class ProcessFailure(EngineError):
+class ProcessFailure(EngineError, errors.Invalid):
     """The diagram failed while running (a script or expression raised); the
     message is Chinese and names the element (`element_id`)."""
 

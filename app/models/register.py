@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
+from app.errors import Conflict
 from app.models.base import Base
 from app.models.org import Bureau
 
@@ -43,12 +44,12 @@ class EntryStatus(str, enum.Enum):
 ACTIVE_STATUSES = frozenset({EntryStatus.LISTED, EntryStatus.RESTORED, EntryStatus.SUSPENDED})
 
 
-class IllegalTransition(Exception):
-    """A register entry was asked to move in a way the rules forbid."""
+class IllegalTransition(Conflict):
+    """A register entry was asked to move in a way the rules forbid.
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    A Conflict (409), not Invalid: the request itself is well formed, it clashes with the
+    entry's current state (usually because another case moved the entry first), and the
+    message names that state."""
 
 
 class RegisterEntry(Base):

@@ -22,6 +22,7 @@ from app.clock import now
 from app.domain.listing_rules import eligible_from, parse_subjects, period_end
 from app.domain.measures import unknown_measures
 from app.domain.situations import SITUATIONS
+from app.errors import Invalid
 from app.models import Bureau, Case, EntryStatus, RegisterEntry, User
 from app.register.proposals import start_management_case
 
@@ -93,7 +94,7 @@ def decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValueError("文件编码无法识别，请另存为 UTF-8 编码的 CSV")
+    raise Invalid("文件编码无法识别，请另存为 UTF-8 编码的 CSV")
 
 
 def _date(text: str) -> dt.date:
@@ -200,7 +201,7 @@ def import_rows(session: Session, admin: User, report: ImportReport, only_valid:
     """Create the entries and their management cases.  Refuses a report with errors
     unless only_valid is chosen; flushes, never commits."""
     if report.file_errors or (report.invalid and not only_valid):
-        raise ValueError("文件有错误，未导入任何记录")
+        raise Invalid("文件有错误，未导入任何记录")
     groups: dict[tuple, list[RegisterEntry]] = {}
     for row in report.valid:
         v, r = row.values, row.raw

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.clock import now
 from app.domain.roles import role_label
 from app.engine import audit
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import AuditEvent, Case, Notification, TaskItem, User, UserRole
 from app.org.access import visible_bureau_ids
 
@@ -27,30 +28,20 @@ SUPERVISOR = "supervisor"
 MAX_TEXT = 400
 
 
-class SupervisionError(Exception):
-    """A refused supervisor action; `status` is the HTTP status the API answers with."""
-
-    status = 422
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class NotPermitted(Forbidden):
+    """Not a supervisor, or an upper bureau trying to act inside a lower bureau's case."""
 
 
-class NotPermitted(SupervisionError):
-    status = 403
+class NotVisible(NotFound):
+    """No such row in the supervisor's bureaus."""
 
 
-class NotVisible(SupervisionError):
-    status = 404
+class InvalidRequest(Invalid):
+    """A reminder, reassignment or note that cannot be accepted as written."""
 
 
-class InvalidRequest(SupervisionError):
-    status = 422
-
-
-class TaskClosed(SupervisionError):
-    status = 409
+class TaskClosed(Conflict):
+    """The task (or timer) was finished meanwhile."""
 
 
 # --- permission checks ------------------------------------------------------

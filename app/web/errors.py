@@ -1,13 +1,17 @@
 """One error contract: JSON under /api/, pages elsewhere.
 
 Field errors {"errors": {field: message}} with 422, conflicts 409, forbidden 403,
-not visible 404.
+not visible 404; every JSON error carries a Chinese "message".  The application's
+refusals (app.errors.AppError) reach HTTP only here.
 """
 
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+
+from app import errors
+from app.extensions import db
 
 MESSAGES = {
     400: "请求格式有误",
@@ -19,6 +23,17 @@ MESSAGES = {
     422: "提交的内容有误",
     500: "系统内部错误，请稍后再试或联系管理员",
 }
+
+STATUS = (
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.Invalid, 422),
+)
+
+
+def status_of(exc: errors.AppError) -> int:
+    return next((code for kind, code in STATUS if isinstance(exc, kind)), 422)
 
 
 def wants_json() -> bool:
@@ -32,6 +47,14 @@ def json_error(status: int, message: str | None = None, errors=None):
     return jsonify(body), status
 
 
+def app_error_response(exc: errors.AppError):
+    """The answer to a refusal: JSON under /api/, else the error page with its message."""
+    status = status_of(exc)
+    if wants_json():
+        return json_error(status, exc.message, exc.errors or None)
+    return render_template("error.html", status=status, message=exc.message), status
+
+
 def register(app: Flask) -> None:
 
     def handle(exc):
@@ -42,6 +65,11 @@ def register(app: Flask) -> None:
 
     for status in (400, 403, 404, 405, 409, 413, 422, 500):
         app.register_error_handler(status, handle)
+
+    @app.errorhandler(errors.AppError)
+    def refused(exc: errors.AppError):
+        db.session.rollback()  # a refusal changes nothing
+        return app_error_response(exc)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

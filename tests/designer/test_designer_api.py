@@ -46,7 +46,7 @@ def test_invalid_draft_is_stored_and_refused_for_publishing(raw_api, upload):
     versions = raw_api("designer")("GET", "/api/processes/probe").get_json()["versions"]
     assert versions[0]["number"] == body["number"] and versions[0]["valid"] is False
     publish = raw_api("admin")("POST", f"/api/processes/probe/versions/{body['number']}/publish")
-    assert publish.status_code == 409 and publish.get_json()["errors"]
+    assert publish.status_code == 422 and publish.get_json()["errors"]
 
 
 def test_malformed_upload_is_a_422_not_a_500(upload):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.errors import Invalid
 from app.extensions import db
 from app.register import importing as register_import
 from app.web.admin.routes import bp
@@ -45,8 +46,8 @@ def check_import():
             return redirect(url_for("admin.import_register"))
         try:
             text = register_import.decode(upload.read())
-        except ValueError as exc:
-            flash(str(exc), "error")
+        except Invalid as exc:
+            flash(exc.message, "error")
             return redirect(url_for("admin.import_register"))
     else:
         text = request.form.get("text", "")

@@ -1,20 +1,13 @@
-"""Run an operation that changes data, commit once, and map engine errors onto the
-API's status codes (422 invalid, 409 conflict, 403 not allowed)."""
+"""Run an operation that changes data, commit once, or roll back and answer the refusal
+with the status app.web.errors gives it."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from app import engine
+from app.errors import AppError
 from app.extensions import db
-from app.web.errors import json_error
-
-STATUS = (
-    (engine.FormInvalid, 422),
-    (engine.Conflict, 409),
-    (engine.NotAllowed, 403),
-    (engine.EngineError, 422),
-)
+from app.web.errors import app_error_response
 
 
 def commit_or_error(work: Callable[[], Any]):
@@ -23,8 +16,6 @@ def commit_or_error(work: Callable[[], Any]):
         result = work()
         db.session.commit()
         return result, None
-    except engine.EngineError as exc:
+    except AppError as exc:
         db.session.rollback()
-        status = next(code for kind, code in STATUS if isinstance(exc, kind))
-        errors = exc.errors if isinstance(exc, engine.FormInvalid) else None
-        return None, json_error(status, exc.message, errors)
+        return None, app_error_response(exc)

@@ -60,15 +60,8 @@ def publish_version(key: str, number: int):
     version = deploy.find_version(db.session, key, number)
     if version is None:
         return json_error(404, "版本不存在")
-    try:
-        engine.publish(db.session, version, g.api_user)
-        db.session.commit()
-    except engine.NotAllowed as exc:
-        db.session.rollback()
-        return json_error(403, exc.message)
-    except engine.InvalidProcess as exc:
-        db.session.rollback()
-        return json_error(409, exc.message, exc.errors or None)
+    engine.publish(db.session, version, g.api_user)  # a refusal is answered by app.web.errors
+    db.session.commit()
     return jsonify(
         {
             "key": key,

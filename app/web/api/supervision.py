@@ -36,11 +36,6 @@ from app.web.errors import json_error
 from app.web.supervisor.timers import retry_incident
 
 
-def _refused(exc: supervision.SupervisionError):
-    db.session.rollback()
-    return json_error(exc.status, exc.message)
-
-
 def board_row_json(row: BoardRow, usernames: dict[int, str]) -> dict:
     return {
         "source": row.source,
@@ -71,10 +66,7 @@ def supervisor_required(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        try:
-            supervision.require_supervisor(g.api_user)
-        except supervision.SupervisionError as exc:
-            return _refused(exc)
+        supervision.require_supervisor(g.api_user)
         return view(*args, **kwargs)
 
     return wrapped
@@ -126,11 +118,8 @@ def show_stats():
 
 
 def _act(operation, respond):
-    try:
-        result = operation()
-        db.session.commit()
-    except supervision.SupervisionError as exc:
-        return _refused(exc)
+    result = operation()  # a refusal is answered (and rolled back) by app.web.errors
+    db.session.commit()
     return respond(result)
 
 
@@ -193,8 +182,5 @@ def add_case_note(case_id: int):
 @bp.route("/timers/<int:timer_id>/retry", methods=["POST"])
 @token_required
 def retry_timer(timer_id: int):
-    try:
-        outcome, message = retry_incident(g.api_user, timer_id)
-    except supervision.SupervisionError as exc:
-        return _refused(exc)
+    outcome, message = retry_incident(g.api_user, timer_id)
     return jsonify({"outcome": outcome, "message": message})

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
+from app.errors import AppError
 from app.extensions import db
 from app.org.access import visible_bureau_ids
-from app.supervision.actions import SupervisionError
 from app.supervision.scope import subtree_ids
 from app.web.auth.routes import safe_next
 
@@ -35,7 +35,7 @@ def run_action(action, done: str, default_endpoint: str = "supervisor.show_board
         action()
         db.session.commit()
         flash(done, "success")
-    except SupervisionError as exc:
+    except AppError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     return back(default_endpoint)

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from app import scheduler
 from app.clock import now
+from app.errors import AppError
 from app.extensions import db
-from app.supervision.actions import SupervisionError
 from app.supervision.timers import (
     KIND_LABELS,
     OPERATORS,
@@ -66,7 +66,7 @@ def retry_timer(timer_id: int):
     try:
         outcome, message = retry_incident(current_user, timer_id)
         flash(message, "error" if outcome == "failed" else "success")
-    except SupervisionError as exc:
+    except AppError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     return redirect(url_for("supervisor.list_timers", state="incident"))
