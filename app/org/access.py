@@ -23,3 +23,12 @@ def bureau_and_below(session: Session, bureau_id: int) -> set[int]:
                 found.add(child_id)
                 changed = True
     return found
+
+
+def visible_row(session: Session, user: User, model, row_id: int | None):
+    """The row of `model` (anything with a bureau_id) when it exists and lies in a bureau
+    the user may see; None otherwise (not visible reads as absent)."""
+    row = session.get(model, row_id) if row_id is not None else None
+    if row is None or row.bureau_id not in visible_bureau_ids(session, user):
+        return None
+    return row

@@ -22,7 +22,7 @@ from app.domain.roles import role_label
 from app.engine import audit
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.models import AuditEvent, Case, Notification, TaskItem, User, UserRole
-from app.org.access import visible_bureau_ids
+from app.org.access import visible_row
 
 SUPERVISOR = "supervisor"
 MAX_TEXT = 400
@@ -62,8 +62,8 @@ def require_act_in(user: User, bureau_id: int, action: str) -> None:
 def _visible(session: Session, user: User, model, row_id: int, missing: str):
     """A supervisor's row of a visible bureau; anything else reads as absent."""
     require_supervisor(user)
-    row = session.get(model, row_id)
-    if row is None or row.bureau_id not in visible_bureau_ids(session, user):
+    row = visible_row(session, user, model, row_id)
+    if row is None:
         raise NotVisible(missing)
     return row
 

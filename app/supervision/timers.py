@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.clock import now
 from app.engine import audit
 from app.models import Bureau, Case, Timer, User
-from app.org.access import visible_bureau_ids
+from app.org.access import visible_row
 from app.supervision.actions import NotPermitted, NotVisible, TaskClosed
 
 TIMER_STATES = {"incident": "触发失败", "pending": "等待触发", "fired": "已触发"}
@@ -103,8 +103,8 @@ def clear_incident(session: Session, actor: User, timer_id: int) -> Timer:
     back in the scheduler's queue; recorded in the case history."""
     if not set(OPERATORS) & actor.roles:
         raise NotPermitted("只有督办人员或系统管理员可以重试计时器")
-    timer = session.get(Timer, timer_id)
-    if timer is None or timer.bureau_id not in visible_bureau_ids(session, actor):
+    timer = visible_row(session, actor, Timer, timer_id)
+    if timer is None:
         raise NotVisible("计时器不存在")
     if actor.bureau_id != timer.bureau_id:
         raise NotPermitted("上级机关只能查看，不能处理下级机关案件的计时器")

@@ -13,7 +13,7 @@ from app.errors import Invalid
 from app.extensions import db
 from app.register import importing as register_import
 from app.web.admin.routes import bp
-from app.web.auth.routes import role_required
+from app.web.common import role_required, unit_of_work
 from app.web.navigation import add_nav
 
 add_nav("导入历史名单", "admin.import_register", "admin")
@@ -53,18 +53,14 @@ def check_import():
         text = request.form.get("text", "")
     report = register_import.check_csv(db.session, current_user, text)
     if action in ("import_all", "import_valid"):
-        try:
-            cases = register_import.import_rows(
+        _, refused = unit_of_work(
+            lambda: register_import.import_rows(
                 db.session, current_user, report, only_valid=action == "import_valid"
-            )
-        except ValueError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(
-                f"已导入 {len(report.valid)} 条名单记录（{len(cases)} 个列入决定），管理期计时已建立",
-                "success",
-            )
+            ),
+            done=lambda cases: (
+                f"已导入 {len(report.valid)} 条名单记录（{len(cases)} 个列入决定），管理期计时已建立"
+            ),
+        )
+        if refused is None:
             return redirect(url_for("register.list_entries"))
     return render_template("admin/import.html", report=report, text=text, columns=register_import.COLUMNS)

@@ -13,7 +13,7 @@ from app.calendar import workdays as cal
 from app.clock import now
 from app.extensions import db
 from app.models import CalendarYear, HolidayOverride
-from app.web.auth.routes import role_required
+from app.web.common import role_required, unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -62,9 +62,10 @@ def save_holiday():
     if kind not in ("holiday", "workday"):
         flash("请选择“放假”或“调休上班”", "error")
         return redirect(url_for("admin.list_holidays"))
-    holidays.set_override(db.session, day, kind == "workday", name, current_user)
-    db.session.commit()
-    flash(f"已保存 {day.isoformat()}", "success")
+    unit_of_work(
+        lambda: holidays.set_override(db.session, day, kind == "workday", name, current_user),
+        done=f"已保存 {day.isoformat()}",
+    )
     return redirect(url_for("admin.list_holidays"))
 
 
@@ -72,19 +73,19 @@ def save_holiday():
 @role_required("admin")
 def delete_holiday(day: str):
     try:
-        holidays.delete_override(db.session, dt.date.fromisoformat(day))
+        date = dt.date.fromisoformat(day)
     except ValueError:
         flash("日期有误", "error")
         return redirect(url_for("admin.list_holidays"))
-    db.session.commit()
-    flash(f"已删除 {day}", "success")
+    unit_of_work(lambda: holidays.delete_override(db.session, date), done=f"已删除 {day}")
     return redirect(url_for("admin.list_holidays"))
 
 
 @bp.route("/holidays/years/<int:year>/confirm", methods=["POST"])
 @role_required("admin")
 def confirm_year(year: int):
-    holidays.confirm_year(db.session, year, current_user)
-    db.session.commit()
-    flash(f"已确认 {year} 年节假日安排已全部录入", "success")
+    unit_of_work(
+        lambda: holidays.confirm_year(db.session, year, current_user),
+        done=f"已确认 {year} 年节假日安排已全部录入",
+    )
     return redirect(url_for("admin.list_holidays"))

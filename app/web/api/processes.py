@@ -15,6 +15,7 @@ from app.engine import deploy
 from app.extensions import db
 from app.web.api.auth import token_required
 from app.web.api.blueprint import bp
+from app.web.common import unit_of_work
 from app.web.designer.payload import bpmn_upload, change_note, draft_json, version_json, xml_download
 from app.web.errors import json_error
 
@@ -60,8 +61,7 @@ def publish_version(key: str, number: int):
     version = deploy.find_version(db.session, key, number)
     if version is None:
         return json_error(404, "版本不存在")
-    engine.publish(db.session, version, g.api_user)  # a refusal is answered by app.web.errors
-    db.session.commit()
+    unit_of_work(lambda: engine.publish(db.session, version, g.api_user))  # refusals: app.web.errors
     return jsonify(
         {
             "key": key,

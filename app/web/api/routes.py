@@ -10,13 +10,12 @@ from app.cases.inbox import actionable_tasks
 from app.cases.starting import STARTERS
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskItem, Timer, User
-from app.org.access import visible_bureau_ids
 from app.org.tokens import issue_token
 from app.register.queries import published_entries
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
-from app.web.api.engine_calls import commit_or_error
 from app.web.api.serialize import case_json, entry_json, task_json
+from app.web.common import get_visible_or_404, unit_of_work
 from app.web.errors import json_error
 
 
@@ -33,8 +32,7 @@ def create_token():
     user = db.session.scalar(select(User).where(User.username == body["username"]))
     if user is None or not user.active or not user.check_password(body["password"]):
         return json_error(401, "用户名或密码错误")
-    token = issue_token(db.session, user, current_app.config["API_TOKEN_HOURS"])
-    db.session.commit()
+    token, _ = unit_of_work(lambda: issue_token(db.session, user, current_app.config["API_TOKEN_HOURS"]))
     return jsonify({"token": token})
 
 
@@ -44,29 +42,14 @@ def list_tasks():
     return jsonify({"tasks": [task_json(t) for t in actionable_tasks(db.session, g.api_user)]})
 
 
-def _visible_task(task_id: int) -> TaskItem | None:
-    item = db.session.get(TaskItem, task_id)
-    if item is None:
-        return None
-    if item.bureau_id != g.api_user.bureau_id and item.bureau_id not in visible_bureau_ids(
-        db.session, g.api_user
-    ):
-        return None
-    return item
-
-
 def _engine_call(task_id: int, operation):
-    item = _visible_task(task_id)
-    if item is None:
-        return json_error(404, "任务不存在")
+    item = get_visible_or_404(TaskItem, task_id, "任务不存在")
 
     def work():
         operation(item)
         return {"task": task_json(item)}  # built before the commit: no re-read afterwards
 
-    body, error = commit_or_error(work)
-    if error is not None:
-        return error
+    body, _ = unit_of_work(work)  # a refusal is answered by app.web.errors
     return jsonify(body)
 
 
@@ -106,18 +89,14 @@ def create_case():
     data = body.get("data")
     if not isinstance(data, dict):
         return json_error(422, errors={"data": "data 应为对象"})
-    case, error = commit_or_error(lambda: starter(db.session, g.api_user, data))
-    if error is not None:
-        return error
+    case, _ = unit_of_work(lambda: starter(db.session, g.api_user, data))
     return jsonify({"id": case.id, "number": case.number, "status": case.status}), 201
 
 
 @bp.route("/cases/<int:case_id>")
 @token_required
 def show_case(case_id: int):
-    case = db.session.get(Case, case_id)
-    if case is None or case.bureau_id not in visible_bureau_ids(db.session, g.api_user):
-        return json_error(404, "案件不存在")
+    case = get_visible_or_404(Case, case_id, "案件不存在")
     tasks = (
         db.session.scalars(
             select(TaskItem)

@@ -32,6 +32,7 @@ from app.supervision.scope import subtree_ids
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
 from app.web.api.serialize import iso
+from app.web.common import unit_of_work
 from app.web.errors import json_error
 from app.web.supervisor.timers import retry_incident
 
@@ -118,8 +119,7 @@ def show_stats():
 
 
 def _act(operation, respond):
-    result = operation()  # a refusal is answered (and rolled back) by app.web.errors
-    db.session.commit()
+    result, _ = unit_of_work(operation)  # a refusal is answered by app.web.errors
     return respond(result)
 
 

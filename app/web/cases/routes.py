@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,37 +12,18 @@ from app.cases.views import case_rows
 from app.extensions import db
 from app.models import AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem, Timer
 from app.org.access import visible_bureau_ids
-from app.web.auth.routes import role_required
+from app.web.common import field_errors, form_values, get_visible_or_404, role_required, unit_of_work
 
 bp = Blueprint("cases", __name__)
 
 
 def load_case(case_id: int) -> Case:
     """The case, or 404 when it does not exist or the user's bureaus cannot see it."""
-    case = db.session.get(Case, case_id)
-    if case is None or case.bureau_id not in visible_bureau_ids(db.session, current_user):
-        abort(404)
-    return case
+    return get_visible_or_404(Case, case_id, "案件不存在")
 
 
 def load_task_item(task_id: int) -> TaskItem:
-    item = db.session.get(TaskItem, task_id)
-    if item is None or item.bureau_id not in visible_bureau_ids(db.session, current_user):
-        abort(404)
-    return item
-
-
-def form_values(fields: list[engine.FormField]) -> dict:
-    """What the HTML form sent, restricted to the form's own fields."""
-    values = {}
-    for f in fields:
-        if f.type == "boolean":
-            values[f.id] = f.id in request.form
-        elif f.type == "list" and f.options:  # checkboxes: one value per ticked box
-            values[f.id] = request.form.getlist(f.id)
-        else:
-            values[f.id] = request.form.get(f.id, "")
-    return values
+    return get_visible_or_404(TaskItem, task_id, "任务不存在")
 
 
 @bp.route("/cases")
@@ -72,17 +53,13 @@ def new_repair():
     values, errors, checks, entry = {}, {}, None, None
     if request.method == "POST":
         values = form_values(fields)
-        try:
-            case = repair.start_repair(db.session, current_user, values)
-            db.session.commit()
-            flash(f"已登记申请，案件编号 {case.number}", "success")
+        case, refused = unit_of_work(
+            lambda: repair.start_repair(db.session, current_user, values),
+            done=lambda case: f"已登记申请，案件编号 {case.number}",
+        )
+        if refused is None:
             return redirect(url_for("cases.show_case", case_id=case.id))
-        except engine.FormInvalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-        except engine.EngineError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        errors = field_errors(refused)
     selected = request.values.get("listing_id")
     if selected:
         entry = next((e for e in entries if str(e.id) == str(selected).strip()), None)
@@ -139,18 +116,13 @@ def work_task(task_id: int):
     if request.method == "POST":
         values = form_values(fields)
         expected = request.form.get("expected_version", type=int)
-        try:
-            engine.complete(db.session, item.id, values, current_user, expected_version=expected)
-            db.session.commit()
-            flash(f"“{item.name}”已办理", "success")
+        _, refused = unit_of_work(
+            lambda: engine.complete(db.session, item.id, values, current_user, expected_version=expected),
+            done=f"“{item.name}”已办理",
+        )
+        if refused is None:
             return redirect(url_for("inbox.show_inbox"))
-        except engine.FormInvalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-        except engine.EngineError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            db.session.refresh(item)
+        errors = field_errors(refused)  # the rollback expired `item`: it is read again
     can_act = True
     reason = ""
     if item.completed_at is not None:

@@ -14,7 +14,7 @@ from app.engine import deploy
 from app.engine.model import read_process_id
 from app.extensions import db
 from app.models import ProcessVersion
-from app.web.auth.routes import role_required
+from app.web.common import role_required, unit_of_work
 from app.web.designer import case_diagram  # noqa: F401  (attaches the case diagram JSON route)
 from app.web.designer.blueprint import bp
 from app.web.designer.help import function_help, role_help
@@ -174,11 +174,8 @@ def _store_draft(key: str, data: bytes, expected_key: str | None = None):
 @role_required(*DESIGNERS)
 def publish_version(key: str, number: int):
     version = _version_or_404(key, number)
-    try:
-        engine.publish(db.session, version, current_user)
-        db.session.commit()
-        flash(f"第 {number} 版已发布：新案件按此版办理，办理中的案件继续按原版本办理", "success")
-    except engine.EngineError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    unit_of_work(
+        lambda: engine.publish(db.session, version, current_user),
+        done=f"第 {number} 版已发布：新案件按此版办理，办理中的案件继续按原版本办理",
+    )
     return redirect(url_for("designer.show_process", key=key))

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import engine
 from app.cases.inbox import actionable_tasks, notifications_for
 from app.clock import now
 from app.extensions import db
-from app.models import Notification
-from app.web.auth.routes import safe_next
+from app.models import Notification, TaskItem
+from app.web.common import get_visible_or_404, safe_next, unit_of_work
 
 bp = Blueprint("inbox", __name__)
 
@@ -36,16 +36,8 @@ def unclaim_task(task_id: int):
 
 
 def _claim_action(task_id: int, operation, done_message: str):
-    from app.web.cases.routes import load_task_item
-
-    load_task_item(task_id)
-    try:
-        operation(db.session, task_id, current_user)
-        db.session.commit()
-        flash(done_message, "success")
-    except engine.EngineError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    get_visible_or_404(TaskItem, task_id, "任务不存在")
+    unit_of_work(lambda: operation(db.session, task_id, current_user), done=done_message)
     return redirect(safe_next(request.form.get("back")) or url_for("inbox.show_inbox"))
 
 
@@ -59,6 +51,5 @@ def read_notification(note_id: int):
         and (note.user_id == current_user.id or (note.user_id is None and note.role in current_user.roles))
     )
     if mine:
-        note.read_at = now()
-        db.session.commit()
+        unit_of_work(lambda: setattr(note, "read_at", now()))
     return redirect(url_for("inbox.show_inbox"))

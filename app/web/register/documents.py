@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, render_template
-from flask_login import current_user, login_required
+from flask import Response, render_template
+from flask_login import login_required
 
 from app.extensions import db
 from app.models import Document
-from app.org.access import visible_bureau_ids
 from app.register.documents import documents_for, printed_fields, to_docx
 from app.web.cases.routes import load_case
+from app.web.common import get_visible_or_404
 from app.web.register.routes import bp
 
 
 def load_document(document_id: int) -> Document:
-    document = db.session.get(Document, document_id)
-    if document is None or document.bureau_id not in visible_bureau_ids(db.session, current_user):
-        abort(404)
-    return document
+    return get_visible_or_404(Document, document_id, "文书不存在")
 
 
 @bp.route("/documents/<int:document_id>")

@@ -3,7 +3,7 @@ with its documents and start its exceptional paths (withdrawal, revocation)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
@@ -18,8 +18,7 @@ from app.register.documents import documents_for
 from app.register.exceptional_cases import REVOCABLE, WITHDRAWABLE, start_revocation, start_withdrawal
 from app.register.proposals import start_listing
 from app.web import filters
-from app.web.auth.routes import role_required
-from app.web.cases.routes import form_values
+from app.web.common import field_errors, form_values, get_visible_or_404, role_required, unit_of_work
 from app.web.navigation import add_nav
 
 bp = Blueprint("register", __name__)
@@ -65,26 +64,18 @@ bp.add_app_template_filter(measure_label, "measure_label")
 
 
 def load_entry(entry_id: int) -> RegisterEntry:
-    entry = db.session.get(RegisterEntry, entry_id)
-    if entry is None or entry.bureau_id not in visible_bureau_ids(db.session, current_user):
-        abort(404)
-    return entry
+    return get_visible_or_404(RegisterEntry, entry_id, "名单记录不存在")
 
 
 def _start_case(starter, submitted: dict, message: str):
     """Run a case starter: (redirect to the new case, {}) once committed, or
     (None, field errors) with nothing changed."""
-    try:
-        case = starter(db.session, current_user, submitted)
-        db.session.commit()
-    except engine.FormInvalid as exc:
-        db.session.rollback()
-        return None, exc.errors
-    except engine.EngineError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return None, {}
-    flash(message.format(number=case.number), "success")
+    case, refused = unit_of_work(
+        lambda: starter(db.session, current_user, submitted),
+        done=lambda case: message.format(number=case.number),
+    )
+    if refused is not None:
+        return None, field_errors(refused)
     return redirect(url_for("cases.show_case", case_id=case.id)), {}
 
 

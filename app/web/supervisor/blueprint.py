@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
-from app.errors import AppError
 from app.extensions import db
 from app.org.access import visible_bureau_ids
 from app.supervision.scope import subtree_ids
-from app.web.auth.routes import safe_next
+from app.web.common import safe_next, unit_of_work
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 
@@ -31,11 +30,5 @@ def back(default_endpoint: str = "supervisor.show_board"):
 
 def run_action(action, done: str, default_endpoint: str = "supervisor.show_board"):
     """Call a supervision service; commit and flash, or roll back and flash its message."""
-    try:
-        action()
-        db.session.commit()
-        flash(done, "success")
-    except AppError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    unit_of_work(action, done=done)
     return back(default_endpoint)

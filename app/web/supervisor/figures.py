@@ -11,7 +11,7 @@ from app.extensions import db
 from app.stats.figures import figures, parse_period
 from app.stats.tables import TABLES, table_rows, to_csv
 from app.supervision.scope import bureau_tree
-from app.web.auth.routes import role_required
+from app.web.common import role_required
 from app.web.supervisor.blueprint import bp, scoped, visible
 
 

@@ -13,7 +13,7 @@ from app.supervision import actions as supervision
 from app.supervision.board import FIELD_LABELS, STATES, BoardFilter, load_board
 from app.supervision.board_sql import UNCLAIMED
 from app.supervision.scope import bureau_tree, officer_choices, process_names, step_choices
-from app.web.auth.routes import role_required
+from app.web.common import role_required
 from app.web.filters import ACTION_LABELS
 from app.web.navigation import add_nav
 from app.web.supervisor import figures, timers  # noqa: F401  (attach their views)

@@ -17,7 +17,7 @@ from app.supervision.timers import (
     count_timers,
     timer_rows,
 )
-from app.web.auth.routes import role_required
+from app.web.common import role_required
 from app.web.supervisor.blueprint import bp, visible
 
 PER_PAGE = 100
