@@ -27,7 +27,7 @@ from app.supervision.scope import process_names, steps_of_kind
 REPAIR = "repair"
 REPAIR_OUTCOMES = ("rejected", "refused", "lapsed")
 LISTED_STATUSES = ("listed", "expired", "removed_early", "restored")
-STATUS_LABELS = {"restored": "已恢复列入", **{s.value: s.label for s in EntryStatus}}
+STATUS_LABELS = {s.value: s.label for s in EntryStatus}
 
 
 @dataclass(frozen=True)

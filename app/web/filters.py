@@ -8,38 +8,12 @@ from flask import Flask
 
 from app.calendar import workdays as cal
 from app.calendar.overrides import cached_overrides
-from app.clock import now
+from app.calendar.urgency import DUE_SOON_WORKING_DAYS, due_soon_horizon, urgency
+from app.clock import now, today
 from app.domain.roles import role_label
 from app.domain.situations import situation_label
 from app.extensions import db
-
-STATUS_LABELS = {
-    "active": "办理中",
-    "granted": "准予提前移出",
-    "refused": "不予提前移出",
-    "rejected": "不予受理",
-    "lapsed": "申请失效",
-    "completed": "已办结",
-    "listed": "已列入",
-    "dropped": "不予列入",
-    "withdrawn": "已撤销",
-}
-ACTION_LABELS = {
-    "start": "发起",
-    "complete": "办理",
-    "claim": "认领",
-    "unclaim": "退回待认领",
-    "timer_deadline": "期限届满",
-    "timer_cutoff": "期限届满（终止环节）",
-    "timer_warning": "即将到期提醒",
-    "timer_wait": "定时到达",
-    "end": "流程结束",
-    "calendar_warning": "节假日提示",
-    "register_removed_early": "名单变更",
-    "reminder": "督办提醒",
-    "reassign": "改派",
-    "note": "督办备注",
-}
+from app.labels import action_label, case_status_label
 
 
 def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -59,35 +33,21 @@ def _overrides() -> cal.Overrides:
     return cached_overrides(db.session)
 
 
-def due_state(due_at: dt.datetime | None) -> str:
-    """overdue | due_soon | ok | none — for the badge beside a due date."""
-    if due_at is None:
-        return "none"
-    current = now()
-    if due_at < current:
-        return "overdue"
-    days_left = cal.working_days_between(cal.local_date(current), cal.local_date(due_at), _overrides())
-    return "due_soon" if days_left <= 1 else "ok"
+def due_state(due_at: dt.datetime | None, warn_at: dt.datetime | None = None) -> str:
+    """overdue | due_soon | ok | none — for the badge beside a due date (the board's rule)."""
+    at = now()
+    return urgency(due_at, warn_at, at, due_soon_horizon(at, DUE_SOON_WORKING_DAYS, _overrides()))
 
 
 def task_due_state(item) -> str:
-    """Like due_state, but a task whose diagram drew a warning timer is "due soon"
-    exactly when that timer says so (the board reads it the same way)."""
-    if item.due_at is None:
-        return "none"
-    current = now()
-    if item.due_at < current:
-        return "overdue"
-    if item.warn_at is not None:
-        return "due_soon" if item.warn_at <= current else "ok"
-    return due_state(item.due_at)
+    """A task's badge: its diagram's warning timer decides where it drew one."""
+    return due_state(item.due_at, item.warn_at)
 
 
 def days_left_text(due_at: dt.datetime | None) -> str:
     if due_at is None:
         return ""
-    today = cal.local_date(now())
-    days = cal.working_days_between(today, cal.local_date(due_at), _overrides())
+    days = cal.working_days_between(today(), cal.local_date(due_at), _overrides())
     if due_at < now():
         return f"已逾期 {max(-days, 0) or 1} 个工作日" if days <= 0 else "已逾期"
     if days == 0:
@@ -111,6 +71,6 @@ def register(app: Flask) -> None:
         days_left=days_left_text,
         role_label=role_label,
         situation_label=situation_label,
-        status_label=lambda s: STATUS_LABELS.get(s, s),
-        action_label=lambda a: ACTION_LABELS.get(a, a),
+        status_label=case_status_label,
+        action_label=action_label,
     )

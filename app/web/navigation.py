@@ -1,4 +1,6 @@
-"""Navigation entries that audience blueprints add without editing base.html."""
+"""The navigation, declared in one place: the main menu's entries after the fixed ones
+of base.html (each shown to the roles named, or to everyone when none are), and the
+download links of the public register page."""
 
 from __future__ import annotations
 
@@ -11,16 +13,27 @@ from flask import Flask, url_for
 class NavItem:
     label: str
     endpoint: str
-    roles: frozenset[str]
+    roles: frozenset[str] = frozenset()
 
 
-NAV: list[NavItem] = []
-PUBLIC_REGISTER_LINKS: list[tuple[str, str]] = []  # (label, endpoint) shown on the public page
+def _item(label: str, endpoint: str, *roles: str) -> NavItem:
+    return NavItem(label, endpoint, frozenset(roles))
 
 
-def add_nav(label: str, endpoint: str, *roles: str) -> None:
-    if not any(i.endpoint == endpoint for i in NAV):
-        NAV.append(NavItem(label, endpoint, frozenset(roles)))
+NAV: tuple[NavItem, ...] = (
+    _item("导入历史名单", "admin.import_register", "admin"),
+    _item("流程设计", "designer.list_processes", "designer", "admin"),
+    _item("名单管理", "register.list_entries"),
+    _item("发起列入", "register.new_listing", "officer"),
+    _item("督办看板", "supervisor.show_board", "supervisor"),
+    _item("统计分析", "supervisor.show_figures", "supervisor"),
+    _item("计时器诊断", "supervisor.list_timers", "supervisor", "admin"),
+)
+
+PUBLIC_REGISTER_LINKS: tuple[tuple[str, str], ...] = (
+    ("下载 CSV", "api.register_csv"),
+    ("下载 JSON", "api.register_json"),
+)
 
 
 def register(app: Flask) -> None:

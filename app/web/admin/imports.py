@@ -14,9 +14,6 @@ from app.extensions import db
 from app.register import importing as register_import
 from app.web.admin.routes import bp
 from app.web.common import role_required, unit_of_work
-from app.web.navigation import add_nav
-
-add_nav("导入历史名单", "admin.import_register", "admin")
 
 
 @bp.route("/import", methods=["GET"])

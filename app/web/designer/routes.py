@@ -19,10 +19,8 @@ from app.web.designer import case_diagram  # noqa: F401  (attaches the case diag
 from app.web.designer.blueprint import bp
 from app.web.designer.help import function_help, role_help
 from app.web.designer.payload import bpmn_upload, change_note, draft_json, xml_download
-from app.web.navigation import add_nav
 
 DESIGNERS = ("designer", "admin")
-add_nav("流程设计", "designer.list_processes", *DESIGNERS)
 
 
 def _version_or_404(key: str, number: int) -> ProcessVersion:

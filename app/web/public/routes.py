@@ -7,13 +7,8 @@ from flask import Blueprint, render_template, request
 from app.extensions import db
 from app.register.feed import feed_entry
 from app.register.queries import published_entries
-from app.web.navigation import PUBLIC_REGISTER_LINKS
 
 bp = Blueprint("public", __name__, url_prefix="/public")
-
-for link in (("下载 CSV", "api.register_csv"), ("下载 JSON", "api.register_json")):
-    if link not in PUBLIC_REGISTER_LINKS:
-        PUBLIC_REGISTER_LINKS.append(link)
 
 
 @bp.route("/register")

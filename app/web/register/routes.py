@@ -17,48 +17,10 @@ from app.org.access import visible_bureau_ids
 from app.register.documents import documents_for
 from app.register.exceptional_cases import REVOCABLE, WITHDRAWABLE, start_revocation, start_withdrawal
 from app.register.proposals import start_listing
-from app.web import filters
 from app.web.common import field_errors, form_values, get_visible_or_404, role_required, unit_of_work
-from app.web.navigation import add_nav
 
 bp = Blueprint("register", __name__)
 SUBJECT_ROWS = 5
-
-add_nav("名单管理", "register.list_entries")
-add_nav("发起列入", "register.new_listing", "officer")
-filters.STATUS_LABELS.update(
-    {
-        k: v
-        for k, v in {
-            "expired": "期满移出",
-            "removed_early": "已提前移出",
-            "revoked": "已撤销提前移出",
-            "not_revoked": "不予撤销",
-            "kept": "维持列入",
-            "suspended": "修复结果中止",
-        }.items()
-        if k not in filters.STATUS_LABELS
-    }
-)
-filters.ACTION_LABELS.update(
-    {
-        k: v
-        for k, v in {
-            "documents": "制作文书",
-            "register_listed": "列入名单",
-            "register_dropped": "不予列入",
-            "register_published": "公示",
-            "register_expired": "期满移出",
-            "register_withdrawn": "撤销列入",
-            "register_restored": "恢复列入",
-            "register_suspended": "中止修复结果",
-            "register_resumed": "恢复修复结果",
-            "repair_eligible": "可申请信用修复",
-        }.items()
-        if k not in filters.ACTION_LABELS
-    }
-)
-
 
 bp.add_app_template_filter(measure_label, "measure_label")
 

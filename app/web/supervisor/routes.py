@@ -14,15 +14,8 @@ from app.supervision.board import FIELD_LABELS, STATES, BoardFilter, load_board
 from app.supervision.board_sql import UNCLAIMED
 from app.supervision.scope import bureau_tree, officer_choices, process_names, step_choices
 from app.web.common import role_required
-from app.web.filters import ACTION_LABELS
-from app.web.navigation import add_nav
 from app.web.supervisor import figures, timers  # noqa: F401  (attach their views)
 from app.web.supervisor.blueprint import bp, run_action, visible
-
-add_nav("督办看板", "supervisor.show_board", "supervisor")
-add_nav("统计分析", "supervisor.show_figures", "supervisor")
-add_nav("计时器诊断", "supervisor.list_timers", "supervisor", "admin")
-ACTION_LABELS.setdefault("timer_retry", "重试计时器")
 
 
 @bp.route("/")

@@ -9,8 +9,8 @@ from app import scheduler
 from app.clock import now
 from app.errors import AppError
 from app.extensions import db
+from app.labels import TIMER_KINDS
 from app.supervision.timers import (
-    KIND_LABELS,
     OPERATORS,
     TIMER_STATES,
     clear_incident,
@@ -39,7 +39,7 @@ def list_timers():
         state=state,
         states=TIMER_STATES,
         counts=counts,
-        kinds=KIND_LABELS,
+        kinds=TIMER_KINDS,
         page=page,
         pages=max(1, -(-counts[state] // PER_PAGE)),
     )
