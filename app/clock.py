@@ -19,3 +19,8 @@ def today() -> dt.date:
     """Today's date in Asia/Shanghai: the date every deadline and document uses
     (between 16:00 and 24:00 UTC it is already tomorrow there)."""
     return now().astimezone(SHANGHAI).date()
+
+
+def iso(value: dt.date | dt.datetime | None) -> str | None:
+    """ISO 8601 text of a date or time for JSON, None for None."""
+    return value.isoformat() if value is not None else None

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import engine
-from app.calendar import workdays as cal
-from app.clock import now
+from app.clock import today
 from app.domain.eligibility import check_eligibility
 from app.engine.errors import FormInvalid, InvalidProcess
 from app.models import Case, EntryStatus, RegisterEntry, User
@@ -31,7 +30,7 @@ def eligibility_for(session: Session, entry: RegisterEntry, submitted: dict) -> 
     truthy = lambda v: v is True or str(v).lower() in ("true", "on", "1", "yes")  # noqa: E731
     return check_eligibility(
         listed_on=entry.listed_on,
-        today=cal.local_date(now()),
+        today=today(),
         penalty_carried_out=truthy(submitted.get("penalty_carried_out")),
         newer_listings=newer or 0,
         commitment_given=truthy(submitted.get("commitment_given")),

@@ -15,8 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from app import clock
 from app.calendar import workdays as cal
-from app.clock import now
 
 
 @dataclass
@@ -102,7 +102,7 @@ def _to_int(n: Any) -> int:
 
 @pure("今天（北京时间）的日期，ISO 格式")
 def today() -> str:
-    return cal.local_date(now()).isoformat()
+    return clock.today().isoformat()
 
 
 @pure("从今天起第 n 个工作日结束时（不含当日）")

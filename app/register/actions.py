@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app import clock
 from app.calendar import workdays as cal
 from app.domain.listing_rules import period_end as _period_end
 from app.domain.measures import measure_label, unknown_measures
@@ -164,7 +165,7 @@ def listing_result() -> str:
 @action("下一个可申请提前移出的日期（ISO 日期，今天及以后）；没有则为 fallback 之后一年")
 def repair_eligible_from(fallback) -> str:
     _, session, case = _ctx()
-    today = lifecycle.today()
+    today = clock.today()
     days = [
         e.eligible_on
         for e in lifecycle.case_entries(session, case, {EntryStatus.LISTED})

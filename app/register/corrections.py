@@ -8,12 +8,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.clock import now
+from app.clock import now, today
 from app.domain.documents import REMEDIES
 from app.domain.listing_rules import end_after_restoration
 from app.engine.store import audit
-from app.models import ACTIVE_STATUSES, Case, Document, EntryStatus, RegisterEntry
-from app.register.lifecycle import issue_for_entry, setting, today
+from app.models import ACTIVE_STATUSES, Case, CaseStatus, Document, EntryStatus, RegisterEntry
+from app.register.lifecycle import issue_for_entry, setting
 from app.register.proposals import start_management_case
 
 REVOKED_BY = {
@@ -114,7 +114,7 @@ def ensure_management(session: Session, entry: RegisterEntry) -> Case | None:
     the listing case picks it up at its next timer while it runs; once it has ended,
     a listing case starts again directly at the management period."""
     current = session.get(Case, entry.listing_case_id) if entry.listing_case_id else None
-    if current is not None and current.status == "active":
+    if current is not None and current.status == CaseStatus.ACTIVE:
         return None
     return start_management_case(session, [entry], origin="restore")
 

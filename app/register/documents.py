@@ -14,8 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.calendar import workdays as cal
-from app.clock import now
+from app.clock import now, today
 from app.domain.documents import KINDS, document_number
 from app.models import Bureau, Document, DocumentCounter
 
@@ -47,7 +46,7 @@ def issue_document(
     on: dt.date | None = None,
 ) -> Document:
     spec = KINDS[kind]
-    issued_on = on or cal.local_date(now())
+    issued_on = on or today()
     sequence = next_sequence(session, bureau.id, issued_on.year, kind)
     document = Document(
         bureau_id=bureau.id,

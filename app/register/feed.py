@@ -1,11 +1,13 @@
 """The published register as other departments, banks and the national platforms
-read it (联合惩戒): one shape for the JSON feed, the downloads and the page."""
+read it (联合惩戒): one shape of a published entry for the JSON feed and the API
+(/api/register, /api/register.json, /api/register/<code>), the downloads and the page."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from app.clock import iso
 from app.domain.measures import measure_label
 from app.domain.situations import SITUATIONS, situation_label
 from app.models import RegisterEntry
@@ -26,10 +28,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def feed_entry(entry: RegisterEntry) -> dict:
     situation = SITUATIONS.get(entry.situation)
     return {
@@ -42,12 +40,13 @@ def feed_entry(entry: RegisterEntry) -> dict:
         "situation_label": situation_label(entry.situation),
         "legal_ground": f"应急管理部令第11号{situation.article}" if situation else "",
         "decision_number": entry.decision_number,
-        "listed_on": _iso(entry.listed_on),
-        "expires_on": _iso(entry.expires_on),
-        "status": entry.status_label,
+        "listed_on": iso(entry.listed_on),
+        "expires_on": iso(entry.expires_on),
+        "status": str(getattr(entry.status, "value", entry.status)),
+        "status_label": entry.status_label,
         "measures": [{"code": m, "label": measure_label(m)} for m in entry.measures or []],
         "bureau": entry.bureau.name,
-        "published_at": _iso(entry.published_at),
+        "published_at": iso(entry.published_at),
     }
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.calendar import workdays as cal
+from app import clock
 from app.clock import now
 from app.domain.listing_rules import eligible_from, parse_subjects, period_end
 from app.domain.measures import unknown_measures
@@ -166,7 +166,7 @@ def check_csv(session: Session, admin: User, text: str) -> ImportReport:
     bureaus = {b.code: b for b in session.scalars(select(Bureau))}
     # A listing belongs to the bureau that decided it; upper bureaus watch, not act.
     allowed = {admin.bureau_id}
-    today = cal.local_date(now())
+    today = clock.today()
     seen: dict[tuple, int] = {}
     for index, raw in enumerate(reader, start=2):
         if index - 1 > MAX_ROWS:

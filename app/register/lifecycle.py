@@ -10,8 +10,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.calendar import workdays as cal
-from app.clock import now
+from app.clock import now, today
 from app.domain import listing_rules
 from app.domain.documents import REMEDIES, REMOVAL_TERMS
 from app.domain.measures import measure_label
@@ -21,10 +20,6 @@ from app.models import ACTIVE_STATUSES, Case, Document, EntryStatus, RegisterEnt
 from app.register.documents import issue_document
 
 SERVED_KINDS = ("decision", "repair_notice", "withdrawal", "revocation", "suspension")
-
-
-def today() -> dt.date:
-    return cal.local_date(now())
 
 
 def setting(key: str, default):

@@ -5,8 +5,7 @@ Each runs inside the engine step that reached the script task, in its transactio
 
 from __future__ import annotations
 
-from app.calendar import workdays as cal
-from app.clock import now
+from app.clock import today
 from app.engine.functions import action, run_context
 from app.engine.store import audit
 from app.models import IllegalTransition, RegisterEntry
@@ -25,7 +24,7 @@ def remove_early() -> None:
     ctx = run_context()
     entry = _entry(ctx)
     try:
-        entry.remove_early(cal.local_date(now()))
+        entry.remove_early(today())
     except IllegalTransition as exc:
         raise ValueError(exc.message) from None
     audit(

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.calendar import workdays as cal
 from app.clock import now
 from app.domain.identifiers import make_credit_code
@@ -60,7 +61,7 @@ def seed(session: Session, password: str, management_cases: bool = True) -> bool
         _user(session, role, DISPLAY[role], city, [role], password)
         _user(session, f"county_{role}", "县" + DISPLAY[role], county, [role], password)
     _user(session, "province_supervisor", "省督办", province, ["supervisor"], password)
-    today = cal.local_date(now())
+    today = clock.today()
     entries = [
         (city, "示范化工有限公司", "91330100MA2A0001", "ACC_CONCEAL", 30, "化工"),
         (city, "东港建筑工程有限公司", "91330100MA2A0002", "VIO_NO_LICENCE", 15, "建筑施工"),

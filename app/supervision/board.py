@@ -16,13 +16,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
-from app.calendar.urgency import WorkdayCounter, due_soon_horizon, working_days_late
+from app.calendar.urgency import (
+    DUE_SOON,
+    DUE_SOON_WORKING_DAYS,
+    OVERDUE,
+    WorkdayCounter,
+    due_soon_horizon,
+    urgency,
+    working_days_late,
+)
 from app.models import Bureau, Case, Timer, User
 from app.supervision.board_sql import UNCLAIMED, Criteria, count_states, page_rows
 from app.supervision.scope import process_names, steps_of_kind, subtree_ids
 
 STATES = {"overdue": "已逾期", "due_soon": "即将到期", "pending": "全部待办"}
-DEFAULT_WITHIN = 3  # "due soon": within this many working days
+DEFAULT_WITHIN = DUE_SOON_WORKING_DAYS  # steps without a warning timer: due within this many working days
 MAX_WITHIN = 30
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -147,13 +155,8 @@ class BoardPage:
 
 
 def row_state(row: BoardRow, at: dt.datetime, horizon: dt.datetime) -> str:
-    if row.due_at is None:
-        return "pending"
-    if row.due_at < at:
-        return "overdue"
-    if row.due_at <= horizon or (row.warn_at is not None and row.warn_at <= at):
-        return "due_soon"
-    return "pending"
+    state = urgency(row.due_at, row.warn_at, at, horizon)
+    return state if state in (OVERDUE, DUE_SOON) else "pending"
 
 
 def load_board(

@@ -29,11 +29,11 @@ from sqlalchemy import (
     func,
     literal,
     null,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session
 
+from app.calendar.urgency import due_soon_condition
 from app.models import Case, ProcessVersion, TaskItem, Timer
 
 UNCLAIMED = "unclaimed"
@@ -119,8 +119,7 @@ def _timer_branch(c: Criteria, own_steps: frozenset[str] | None):
         cast(null(), Integer).label("assignee_id"),
         case((Timer.failed_at.is_not(None), 1), else_=0).label("failed"),
     ).where(
-        Timer.fired_at.is_(None),
-        Timer.cancelled_at.is_(None),
+        Timer.is_pending,
         Timer.bureau_id.in_(c.bureau_ids),
         Timer.step.is_(None) if own_steps is None else Timer.step.in_(own_steps),
     )
@@ -154,13 +153,11 @@ def _branches(session: Session, c: Criteria) -> list[Branch]:
 
 
 def state_condition(due, warn, state: str, at: dt.datetime, horizon: dt.datetime):
-    """overdue: the due time passed; due soon: due within the window, or the step's
-    warning timer has fired (warn_at passed)."""
+    """overdue: the due time passed; due soon: app.calendar.urgency's rule."""
     if state == "overdue":
         return due < at
     if state == "due_soon":
-        soon = due <= horizon if warn is None else or_(due <= horizon, warn <= at)
-        return and_(due >= at, soon)
+        return due_soon_condition(due, warn, at, horizon)
     raise ValueError(state)
 
 
@@ -174,9 +171,15 @@ def count_states(session: Session, c: Criteria, at: dt.datetime, horizon: dt.dat
         return counts
     for b in _branches(session, c):
         due = b.due
-        parts = [("pending", None), ("overdue", due < at), ("due_soon", and_(due >= at, due <= horizon))]
-        if b.warn is not None:  # due later, but the step's warning timer has fired
-            parts += [("due_soon", and_(due > horizon, b.warn <= at)), ("undated", due.is_(None))]
+        parts = [("pending", None), ("overdue", due < at)]
+        if b.warn is None:
+            parts.append(("due_soon", and_(due >= at, due <= horizon)))
+        else:  # the step's warning timer decides where the diagram drew one
+            parts += [
+                ("due_soon", and_(due >= at, b.warn.is_(None), due <= horizon)),
+                ("due_soon", and_(due >= at, b.warn <= at)),
+                ("undated", due.is_(None)),
+            ]
         for name, condition in parts:
             stmt = b.select.with_only_columns(func.count(), maintain_column_froms=True)
             if condition is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.calendar import overrides as holidays
 from app.calendar import workdays as cal
-from app.clock import now
+from app.clock import today
 from app.extensions import db
 from app.models import CalendarYear, HolidayOverride
 from app.web.common import role_required, unit_of_work
@@ -23,7 +23,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def list_holidays():
     overrides = db.session.scalars(select(HolidayOverride).order_by(HolidayOverride.day)).all()
     confirmed = db.session.scalars(select(CalendarYear).order_by(CalendarYear.year)).all()
-    this_year = cal.local_date(now()).year
+    this_year = today().year
     years = [
         {"year": y, "published": cal.is_published_year(y), "confirmed": any(c.year == y for c in confirmed)}
         for y in range(this_year - 1, this_year + 3)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from app.calendar.workdays import local_date
-from app.clock import now
+from app.clock import now, today
 from app.domain.identifiers import credit_code_error
 from app.extensions import db
 from app.register.feed import feed_entry, to_csv
@@ -16,7 +15,7 @@ from app.web.errors import json_error
 
 
 def _stamp() -> str:
-    return local_date(now()).strftime("%Y%m%d")
+    return today().strftime("%Y%m%d")
 
 
 @bp.route("/register.json")

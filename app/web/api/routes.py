@@ -11,10 +11,11 @@ from app.cases.starting import STARTERS
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskItem, Timer, User
 from app.org.tokens import issue_token
+from app.register.feed import feed_entry
 from app.register.queries import published_entries
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
-from app.web.api.serialize import case_json, entry_json, task_json
+from app.web.api.serialize import case_json, task_json
 from app.web.common import get_visible_or_404, unit_of_work
 from app.web.errors import json_error
 
@@ -117,4 +118,4 @@ def show_case(case_id: int):
 
 @bp.route("/register")
 def public_register():
-    return jsonify({"entries": [entry_json(e) for e in published_entries(db.session)]})
+    return jsonify({"entries": [feed_entry(e) for e in published_entries(db.session)]})

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from app.clock import now
-from app.models import AuditEvent, Case, RegisterEntry, TaskItem, Timer
-
-
-def iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+from app.clock import iso, now
+from app.models import AuditEvent, Case, TaskItem, Timer
 
 
 def task_json(item: TaskItem) -> dict:
@@ -61,23 +57,4 @@ def case_json(case: Case, tasks: list[TaskItem], timers: list[Timer], history: l
         "tasks": [task_json(t) for t in tasks],
         "timers": [timer_json(t) for t in timers],
         "history": [history_json(e) for e in history],
-    }
-
-
-def entry_json(entry: RegisterEntry) -> dict:
-    from app.domain.situations import situation_label
-
-    return {
-        "id": entry.id,
-        "subject_name": entry.subject_name,
-        "subject_kind": entry.subject_kind,
-        "credit_code": entry.credit_code,
-        "situation": entry.situation,
-        "situation_label": situation_label(entry.situation),
-        "listed_on": iso(entry.listed_on),
-        "expires_on": iso(entry.expires_on),
-        "status": str(getattr(entry.status, "value", entry.status)),
-        "measures": entry.measures,
-        "bureau": entry.bureau.name,
-        "decision_number": entry.decision_number,
     }

@@ -19,9 +19,8 @@ from functools import wraps
 from flask import g, jsonify, request
 from sqlalchemy import select
 
-from app.calendar import workdays as cal
 from app.calendar.overrides import load_overrides
-from app.clock import now
+from app.clock import iso, now, today
 from app.extensions import db
 from app.models import User
 from app.org.access import visible_bureau_ids
@@ -31,7 +30,6 @@ from app.supervision.board import BoardFilter, BoardRow, load_board
 from app.supervision.scope import subtree_ids
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
-from app.web.api.serialize import iso
 from app.web.common import unit_of_work
 from app.web.errors import json_error
 from app.web.supervisor.timers import retry_incident
@@ -108,7 +106,7 @@ def list_board_timers():
 @supervisor_required
 def show_stats():
     at = now()
-    period, errors = parse_period(request.args, cal.local_date(at))
+    period, errors = parse_period(request.args, today())
     if errors:
         return json_error(422, errors=errors)
     bureaus = visible_bureau_ids(db.session, g.api_user)

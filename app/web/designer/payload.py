@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 from flask import Response, request
 
+from app.clock import iso
 from app.engine.deploy import VersionRow
 from app.models import ProcessVersion
 
@@ -32,10 +33,6 @@ def bpmn_upload() -> bytes:
     if upload is not None:
         return upload.read()
     return request.get_data(cache=False)
-
-
-def iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def version_json(row: VersionRow) -> dict:

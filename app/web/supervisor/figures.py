@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, render_template, request
 
-from app.calendar import workdays as cal
 from app.calendar.overrides import load_overrides
-from app.clock import now
+from app.clock import now, today
 from app.extensions import db
 from app.stats.figures import figures, parse_period
 from app.stats.tables import TABLES, table_rows, to_csv
@@ -17,7 +16,7 @@ from app.web.supervisor.blueprint import bp, scoped, visible
 
 def _figures() -> tuple[dict, dict]:
     at = now()
-    period, errors = parse_period(request.args, cal.local_date(at))
+    period, errors = parse_period(request.args, today())
     bureau_id = request.args.get("bureau", type=int)
     data = figures(db.session, scoped(bureau_id), period, at, load_overrides(db.session))
     return data, errors
