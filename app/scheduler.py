@@ -50,8 +50,7 @@ def _record_incident(session, case_id: int, at, message: str) -> None:
     """A timer that cannot fire becomes an incident for the supervisor, never silent."""
     for timer in session.query(Timer).filter(
         Timer.case_id == case_id,
-        Timer.fired_at.is_(None),
-        Timer.cancelled_at.is_(None),
+        Timer.is_pending,
         Timer.failed_at.is_(None),
         Timer.due_at <= at,
     ):

@@ -48,8 +48,7 @@ def test_demo_listings_run_their_management_period(tmp_path):
                     select(Timer).where(
                         Timer.case_id == case.id,
                         Timer.element_id == "period_end_timer",
-                        Timer.fired_at.is_(None),
-                        Timer.cancelled_at.is_(None),
+                        Timer.is_pending,
                     )
                 ).all()
                 assert len(ends) == 1

@@ -19,7 +19,7 @@ from app.clock import now
 from app.engine import model, state, store
 from app.engine.bpmn_xml import as_text
 from app.engine.errors import Conflict, InvalidProcess, NotAllowed
-from app.models import Case, ProcessVersion, TaskItem, User
+from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
 
 MAX_KEY = 64
 PUBLISHER_ROLES = {"designer", "admin"}
@@ -85,7 +85,7 @@ def running_step_warnings(session: Session, key: str, meta: dict) -> list[tuple[
     rows = session.execute(
         select(TaskItem.step, TaskItem.name, Case.number)
         .join(Case, Case.id == TaskItem.case_id)
-        .where(Case.process_key == key, Case.status == "active", TaskItem.completed_at.is_(None))
+        .where(Case.process_key == key, Case.status == CaseStatus.ACTIVE, TaskItem.completed_at.is_(None))
         .order_by(TaskItem.step, Case.number)
     ).all()
     on_step: dict[str, tuple[str, list[str]]] = {}
@@ -226,7 +226,9 @@ def version_rows(session: Session, key: str | None = None) -> list[VersionRow]:
     """Every version of a process (of all processes when key is None), by key and
     newest first, with how many cases run on each."""
     counts_query = select(
-        Case.process_version_id, func.count(Case.id), func.count(Case.id).filter(Case.status == "active")
+        Case.process_version_id,
+        func.count(Case.id),
+        func.count(Case.id).filter(Case.status == CaseStatus.ACTIVE),
     ).group_by(Case.process_version_id)
     versions_query = select(ProcessVersion).order_by(ProcessVersion.key, ProcessVersion.number.desc())
     if key is not None:

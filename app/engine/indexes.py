@@ -65,9 +65,7 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
         if item.engine_task_id not in ready:
             item.completed_at, item.outcome = at, "cancelled"
     pending = session.scalars(
-        select(Timer)
-        .options(lazyload("*"))
-        .where(Timer.case_id == case.id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))
+        select(Timer).options(lazyload("*")).where(Timer.case_id == case.id, Timer.is_pending)
     ).all()
     known_timers = {t.engine_task_id for t in pending}
     for timer in pending:

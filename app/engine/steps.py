@@ -14,7 +14,7 @@ from app.engine import forms, state, store
 from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed
 from app.engine.functions import RunContext
 from app.engine.indexes import sync_indexes
-from app.models import Case, ProcessVersion, TaskItem, User
+from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
 
 CASE_PREFIX = {"repair": "XF", "listing": "LR"}
 
@@ -82,7 +82,7 @@ def start_case(
         subject_name=subject_name,
         credit_code=credit_code,
         register_entry_id=register_entry_id,
-        status="active",
+        status=CaseStatus.ACTIVE.value,
         state="",
         started_by_id=actor.id if actor else None,
         created_at=at,

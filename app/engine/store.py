@@ -23,7 +23,7 @@ from app.engine.expressions import ExpressionError
 from app.engine.functions import RunContext, current_run
 from app.engine.indexes import sync_indexes
 from app.engine.messages import engine_message
-from app.models import AuditEvent, Case, ProcessVersion, User
+from app.models import AuditEvent, Case, CaseStatus, ProcessVersion, User
 
 RESULT_KEY = "case_result"
 MAX_CACHED_SPECS = 64
@@ -81,7 +81,7 @@ def outcome(workflow) -> str:
     """A finished case's status: the `case_result` its diagram's scripts set."""
     last = workflow.last_task
     last_data = last.data if last is not None else {}
-    return workflow.data.get(RESULT_KEY) or last_data.get(RESULT_KEY) or "completed"
+    return workflow.data.get(RESULT_KEY) or last_data.get(RESULT_KEY) or CaseStatus.COMPLETED.value
 
 
 def save(session: Session, case: Case, workflow, at: dt.datetime) -> None:
@@ -145,7 +145,7 @@ def end_step(
         record()
     for warning in ctx.warnings:
         audit(session, case, None, "calendar_warning", step=step, summary=warning, at=at)
-    if case.status != "active":
+    if case.status != CaseStatus.ACTIVE:
         audit(session, case, None, "end", summary=case.status, at=at)
     sync_indexes(session, case, workflow, at)
 

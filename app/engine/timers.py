@@ -11,15 +11,14 @@ from sqlalchemy.orm import Session
 from app.engine import store
 from app.engine.functions import RunContext
 from app.engine.indexes import waiting_timers
-from app.models import Case, Timer
+from app.models import Case, CaseStatus, Timer
 
 
 def due_timer_case_ids(session: Session, at: dt.datetime, limit: int = 200) -> list[int]:
     rows = session.execute(
         select(Timer.case_id)
         .where(
-            Timer.fired_at.is_(None),
-            Timer.cancelled_at.is_(None),
+            Timer.is_pending,
             Timer.failed_at.is_(None),
             Timer.due_at <= at,
         )
@@ -36,13 +35,12 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
     """Fire the due timers of one case.  Another scheduler holding the case is skipped
     (SKIP LOCKED on PostgreSQL); a timer already fired is never fired again."""
     case = store.lock_case(session, case_id, skip_locked=True)
-    if case is None or case.status != "active":
+    if case is None or case.status != CaseStatus.ACTIVE:
         return []
     due = session.scalars(
         select(Timer).where(
             Timer.case_id == case_id,
-            Timer.fired_at.is_(None),
-            Timer.cancelled_at.is_(None),
+            Timer.is_pending,
             Timer.failed_at.is_(None),
             Timer.due_at <= at,
         )

@@ -2,7 +2,7 @@
 
 from app.models.base import Base
 from app.models.calendar import CalendarYear, HolidayOverride
-from app.models.case import AuditEvent, Case, Notification, TaskItem, Timer
+from app.models.case import AuditEvent, Case, CaseStatus, Notification, TaskItem, Timer
 from app.models.listing import Document, DocumentCounter
 from app.models.org import ApiToken, Bureau, User, UserRole
 from app.models.process import ProcessVersion
@@ -21,6 +21,7 @@ __all__ = [
     "RegisterEntry",
     "AuditEvent",
     "Case",
+    "CaseStatus",
     "Notification",
     "TaskItem",
     "Timer",

@@ -7,15 +7,26 @@ the engine adapter ever deserializes `Case.state`.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, and_, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
 from app.models.base import Base
 from app.models.org import Bureau, User
 from app.models.process import ProcessVersion
+
+
+class CaseStatus(enum.StrEnum):
+    """A case is active while its diagram runs.  A finished case's status is the result
+    its diagram set (`case_result`: granted, refused, listed, …, else "completed"): the
+    diagrams name those, so the column stays an open VARCHAR and only these are fixed."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
 
 
 class Case(Base):
@@ -29,7 +40,7 @@ class Case(Base):
     subject_name: Mapped[str] = mapped_column(String(200), default="")
     credit_code: Mapped[Optional[str]] = mapped_column(String(32), index=True)
     register_entry_id: Mapped[Optional[int]] = mapped_column(ForeignKey("register_entry.id"), index=True)
-    status: Mapped[str] = mapped_column(String(32), default="active", index=True)
+    status: Mapped[str] = mapped_column(String(32), default=CaseStatus.ACTIVE.value, index=True)
     # The serialized workflow: only the engine reads it, so lists never load it.
     state: Mapped[str] = mapped_column(Text, default="", deferred=True)
     # Business facts shown on the case page (eligibility checks, subject): read
@@ -142,6 +153,16 @@ class Timer(Base):
     failed_at: Mapped[Optional[dt.datetime]]
 
     case: Mapped[Case] = relationship(lazy="joined")
+
+    @hybrid_property
+    def is_pending(self) -> bool:
+        """Still waiting: neither fired nor cancelled (a failed timer is still pending)."""
+        return self.fired_at is None and self.cancelled_at is None
+
+    @is_pending.inplace.expression
+    @classmethod
+    def _is_pending_expression(cls):
+        return and_(cls.fired_at.is_(None), cls.cancelled_at.is_(None))
 
 
 class AuditEvent(Base):

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Optional
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import now
@@ -15,7 +15,7 @@ from app.models.base import Base
 from app.models.org import Bureau
 
 
-class EntryStatus(str, enum.Enum):
+class EntryStatus(enum.StrEnum):
     PROPOSED = "proposed"
     LISTED = "listed"
     REMOVED_EARLY = "removed_early"
@@ -71,7 +71,11 @@ class RegisterEntry(Base):
     expires_on: Mapped[Optional[dt.date]]
     measures: Mapped[list] = mapped_column(default=list)
     facts: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[EntryStatus] = mapped_column(String(20), default=EntryStatus.PROPOSED)
+    # Typed, stored as VARCHAR(20) holding the value ("listed"): no database enum type.
+    status: Mapped[EntryStatus] = mapped_column(
+        Enum(EntryStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=EntryStatus.PROPOSED,
+    )
     published: Mapped[bool] = mapped_column(default=False, index=True)
     published_at: Mapped[Optional[dt.datetime]]
     removed_on: Mapped[Optional[dt.date]]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine.errors import FormInvalid
-from app.models import Case, EntryStatus, RegisterEntry, User
+from app.models import Case, CaseStatus, EntryStatus, RegisterEntry, User
 
 
 def entry_for_new_case(
@@ -27,7 +27,7 @@ def entry_for_new_case(
         raise FormInvalid({"listing_id": f"该记录状态为“{entry.status_label}”，不能办理{what}"})
     running = session.scalar(
         select(Case.number).where(
-            Case.register_entry_id == entry.id, Case.process_key == process, Case.status == "active"
+            Case.register_entry_id == entry.id, Case.process_key == process, Case.status == CaseStatus.ACTIVE
         )
     )
     if running:

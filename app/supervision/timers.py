@@ -22,7 +22,6 @@ from app.org.access import visible_row
 from app.supervision.actions import NotPermitted, NotVisible, TaskClosed
 
 TIMER_STATES = {"incident": "触发失败", "pending": "等待触发", "fired": "已触发"}
-KIND_LABELS = {"deadline": "办理期限", "warning": "到期预警", "cutoff": "截止（终止环节）", "wait": "定时"}
 OPERATORS = ("supervisor", "admin")
 
 
@@ -38,7 +37,7 @@ class TimerRow:
         """How long after its due time the timer fired, or, still pending, how long it
         is past due; None when it is not late (or was cancelled)."""
         t = self.timer
-        end = t.fired_at or (now() if t.cancelled_at is None else None)
+        end = t.fired_at or (now() if t.is_pending else None)
         return end - t.due_at if end is not None and end > t.due_at else None
 
     @property
@@ -58,10 +57,10 @@ class TimerRow:
 
 def _condition(state: str):
     if state == "incident":
-        return Timer.failed_at.is_not(None) & Timer.fired_at.is_(None) & Timer.cancelled_at.is_(None)
+        return Timer.is_pending & Timer.failed_at.is_not(None)
     if state == "fired":
         return Timer.fired_at.is_not(None)
-    return Timer.fired_at.is_(None) & Timer.cancelled_at.is_(None) & Timer.failed_at.is_(None)
+    return Timer.is_pending & Timer.failed_at.is_(None)
 
 
 def count_timers(session: Session, bureau_ids: set[int]) -> dict[str, int]:
@@ -108,14 +107,13 @@ def clear_incident(session: Session, actor: User, timer_id: int) -> Timer:
         raise NotVisible("计时器不存在")
     if actor.bureau_id != timer.bureau_id:
         raise NotPermitted("上级机关只能查看，不能处理下级机关案件的计时器")
-    if timer.failed_at is None or timer.fired_at is not None or timer.cancelled_at is not None:
+    if timer.failed_at is None or not timer.is_pending:
         raise TaskClosed("该计时器没有待处理的故障")
     failed = session.scalars(
         select(Timer).where(
             Timer.case_id == timer.case_id,
             Timer.failed_at.is_not(None),
-            Timer.fired_at.is_(None),
-            Timer.cancelled_at.is_(None),
+            Timer.is_pending,
         )
     ).all()
     for row in failed:

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from app.calendar import workdays as cal
-from app.clock import now
+from app.clock import today
 from app.models import TaskItem
 from tests.designer.conftest import repair_xml, with_timer
 from tests.helpers import entry_named, repair_data
@@ -34,7 +34,7 @@ def review_due(session, case_id) -> dt.datetime:
 
 
 def expected_due(days: int) -> dt.datetime:
-    return cal.add_working_days(cal.local_date(now()), days).end_utc
+    return cal.add_working_days(today(), days).end_utc
 
 
 def test_running_case_keeps_its_version_and_new_case_gets_new_deadline(

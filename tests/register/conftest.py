@@ -81,8 +81,7 @@ class Flow:
             .where(
                 Timer.case_id == case_id,
                 Timer.element_id == element_id,
-                Timer.fired_at.is_(None),
-                Timer.cancelled_at.is_(None),
+                Timer.is_pending,
             )
             .order_by(Timer.due_at)
         )
