@@ -31,6 +31,12 @@ class Defaults:
     # Settings of the procedure that vary by province (PROCEDURE.md "config").
     # Deadlines live in the diagrams; these are the few that are not deadlines.
     REVOKED_REMOVAL_KEEPS_SERVED_TIME = True
+    # Webhooks to departments and banks: a slow receiver holds one delivery at most this
+    # long; after this many failed tries a delivery is marked failed (an incident).
+    WEBHOOK_TIMEOUT_SECONDS = 5
+    WEBHOOK_MAX_ATTEMPTS = 8
+    # Deliveries to loopback and private addresses are refused (SSRF) unless allowed.
+    WEBHOOK_ALLOW_PRIVATE = False
 
 
 ENV_KEYS = (

@@ -17,6 +17,7 @@ from app.clock import now
 from app.engine.errors import Conflict, EngineError
 from app.extensions import db
 from app.models import Timer
+from app.partners.delivery import deliver_due
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,26 @@ def _job(app: Flask) -> None:
             db.session.remove()
 
 
+def _deliveries_job(app: Flask) -> None:
+    with app.app_context():
+        try:
+            count = deliver_due(db.session)
+            if count:
+                log.info("delivered %d webhook(s)", count)
+        finally:
+            db.session.remove()
+
+
 def _add_jobs(scheduler, app: Flask) -> None:
+    scheduler.add_job(
+        _deliveries_job,
+        "interval",
+        seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
+        args=[app],
+        id="deliver_webhooks",
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.add_job(
         _job,
         "interval",

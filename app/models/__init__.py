@@ -5,6 +5,14 @@ from app.models.calendar import CalendarYear, HolidayOverride
 from app.models.case import AuditEvent, Case, CaseStatus, Notification, TaskItem, Timer
 from app.models.listing import Document, DocumentCounter
 from app.models.org import ApiToken, Bureau, User, UserRole
+from app.models.partners import (
+    Delivery,
+    MeasureFeedback,
+    Organisation,
+    OutboundEvent,
+    RegisterQuery,
+    Subscription,
+)
 from app.models.process import ProcessVersion
 from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
 
@@ -29,4 +37,10 @@ __all__ = [
     "HolidayOverride",
     "Document",
     "DocumentCounter",
+    "Delivery",
+    "MeasureFeedback",
+    "Organisation",
+    "OutboundEvent",
+    "RegisterQuery",
+    "Subscription",
 ]

@@ -10,6 +10,7 @@ from app.calendar.overrides import cached_overrides
 from app.cases.escalation import on_timers_fired
 from app.engine import TIMER_LISTENERS, functions
 from app.extensions import db, login_manager
+from app.partners import outbox
 from app.register import actions as listing_actions  # noqa: F401  (listing, register life, exceptional paths)
 from app.register import repair_actions as diagram_actions  # noqa: F401  (registers the diagram actions)
 
@@ -26,6 +27,7 @@ def connect(app: Flask) -> None:
     functions.overrides_provider = _overrides
     if on_timers_fired not in TIMER_LISTENERS:
         TIMER_LISTENERS.append(on_timers_fired)
+    outbox.connect()  # register changes become outbound events in their own transaction
 
     from app.models import User
 

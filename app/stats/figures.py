@@ -21,6 +21,7 @@ from app.calendar import workdays as cal
 from app.calendar.urgency import WorkdayCounter
 from app.domain.situations import situation_label
 from app.models import AuditEvent, Bureau, Case, EntryStatus, RegisterEntry, TaskItem
+from app.partners.feedback import feedback_by_organisation
 from app.stats.sql import date_month, local_day, local_month
 from app.supervision.scope import process_names, steps_of_kind
 
@@ -364,6 +365,7 @@ def figures(
         "listings": listings(session, bureau_ids, period),
         "follow_ups": follow_ups(session, bureau_ids, period, at),
         "inspections": inspections(session, bureau_ids, period, at),
+        "joint_punishment": feedback_by_organisation(session, bureau_ids, period.since, period.until),
     }
 
 
