@@ -37,6 +37,10 @@ class Defaults:
     WEBHOOK_MAX_ATTEMPTS = 8
     # Deliveries to loopback and private addresses are refused (SSRF) unless allowed.
     WEBHOOK_ALLOW_PRIVATE = False
+    # Public tips: the bureau whose hotline receives them (code; default: the first
+    # city-level bureau) and how many one address may send per hour.
+    TIPS_BUREAU_CODE = None
+    TIPS_PER_HOUR = 5
 
 
 ENV_KEYS = (

@@ -15,6 +15,7 @@ from app.models.partners import (
 )
 from app.models.process import ProcessVersion
 from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
+from app.models.tips import Tip
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -43,4 +44,5 @@ __all__ = [
     "OutboundEvent",
     "RegisterQuery",
     "Subscription",
+    "Tip",
 ]

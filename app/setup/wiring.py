@@ -13,6 +13,7 @@ from app.extensions import db, login_manager
 from app.partners import outbox
 from app.register import actions as listing_actions  # noqa: F401  (listing, register life, exceptional paths)
 from app.register import repair_actions as diagram_actions  # noqa: F401  (registers the diagram actions)
+from app.tips import actions as tip_actions  # noqa: F401  (the tip diagram's reply)
 
 
 def _overrides() -> cal.Overrides:

@@ -24,6 +24,7 @@ from app.models import AuditEvent, Bureau, Case, EntryStatus, RegisterEntry, Tas
 from app.partners.feedback import feedback_by_organisation
 from app.stats.sql import date_month, local_day, local_month
 from app.supervision.scope import process_names, steps_of_kind
+from app.tips.figures import tip_figures
 
 REPAIR = "repair"
 REPAIR_OUTCOMES = ("rejected", "refused", "lapsed")
@@ -366,6 +367,7 @@ def figures(
         "follow_ups": follow_ups(session, bureau_ids, period, at),
         "inspections": inspections(session, bureau_ids, period, at),
         "joint_punishment": feedback_by_organisation(session, bureau_ids, period.since, period.until),
+        "tips": tip_figures(session, bureau_ids, period.start_utc, period.end_utc),
     }
 
 

@@ -6,6 +6,7 @@ from app.web.api import (  # noqa: F401
     register_feed,
     routes,  # noqa: F401  tasks, cases, token, register list
     supervision,
+    tips,
 )
 from app.web.api.blueprint import bp
 
