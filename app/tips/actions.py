@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.clock import now
 from app.engine.functions import action, run_context
-from app.engine.runtime import audit
+from app.engine import audit
 from app.models import Tip
 
 FINDINGS = {"true", "partly", "false", "not_accepted"}
