@@ -50,6 +50,34 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(timers_group)
 
+    platforms_group = click.Group("platforms", help="national credit platforms (file adapters)")
+
+    @platforms_group.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def platforms_import(path: str) -> None:
+        """Import repair applications pushed from 信用中国 (a JSON file)."""
+        import json
+        from pathlib import Path
+
+        from app.platforms.creditchina import ImportRefused
+        from app.platforms.jobs import import_file
+
+        try:
+            report = import_file(db.session, Path(path))
+        except ImportRefused as exc:
+            raise click.ClickException(exc.message) from None
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+
+    @platforms_group.command("export")
+    def platforms_export() -> None:
+        """Import dropped files, then write the export files that are due."""
+        from app.platforms.jobs import folders, run
+
+        written = run(db.session)
+        click.echo(f"exported {written or 'nothing'} to {folders()[1]}")
+
+    app.cli.add_command(platforms_group)
+
     scheduler_group = click.Group("scheduler", help="the timer scheduler")
 
     @scheduler_group.command("run")

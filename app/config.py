@@ -41,6 +41,11 @@ class Defaults:
     # city-level bureau) and how many one address may send per hour.
     TIPS_BUREAU_CODE = None
     TIPS_PER_HOUR = 5
+    # National platforms (file adapters): files dropped by 信用中国 are imported, and
+    # export files written, this often; folders default to instance/platforms/.
+    PLATFORM_EXPORT_MINUTES = 60
+    CREDITCHINA_DROP_DIR = None
+    PLATFORM_EXPORT_DIR = None
 
 
 ENV_KEYS = (

@@ -18,6 +18,7 @@ from app.engine.errors import Conflict, EngineError
 from app.extensions import db
 from app.models import Timer
 from app.partners.delivery import deliver_due
+from app.platforms import jobs as platform_jobs
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,26 @@ def _deliveries_job(app: Flask) -> None:
             db.session.remove()
 
 
+def _platforms_job(app: Flask) -> None:
+    with app.app_context():
+        try:
+            written = platform_jobs.run(db.session)
+            if written:
+                log.info("platform export: %s", written)
+        finally:
+            db.session.remove()
+
+
 def _add_jobs(scheduler, app: Flask) -> None:
+    scheduler.add_job(
+        _platforms_job,
+        "interval",
+        minutes=app.config["PLATFORM_EXPORT_MINUTES"],
+        args=[app],
+        id="platforms",
+        max_instances=1,
+        coalesce=True,
+    )
     scheduler.add_job(
         _deliveries_job,
         "interval",

@@ -13,6 +13,7 @@ from app.models.partners import (
     RegisterQuery,
     Subscription,
 )
+from app.models.platforms import PlatformApplication, PlatformItem
 from app.models.process import ProcessVersion
 from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
 from app.models.tips import Tip
@@ -45,4 +46,6 @@ __all__ = [
     "RegisterQuery",
     "Subscription",
     "Tip",
+    "PlatformApplication",
+    "PlatformItem",
 ]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.clock import now
 from app.models import Bureau, Delivery, EntryStatus, Organisation, OutboundEvent, RegisterEntry, Subscription
 from app.partners.subscriptions import wants
+from app.platforms.exports import queue_event
 from app.register.feed import feed_entry
 
 STATUS_EVENTS = {
@@ -103,6 +104,7 @@ def record_events(session: Session) -> list[OutboundEvent]:
                     created_at=at,
                 )
                 session.add(outbound)
+                queue_event(session, outbound)  # the national platforms hear of it too
                 for subscription in subscriptions:
                     if wants(subscription, kind):
                         session.add(Delivery(event=outbound, subscription=subscription, next_attempt_at=at))

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.clock import now
-from app.engine.functions import action, run_context
 from app.engine import audit
+from app.engine.functions import action, run_context
 from app.models import Tip
 
 FINDINGS = {"true", "partly", "false", "not_accepted"}
