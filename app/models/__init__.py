@@ -14,6 +14,7 @@ from app.models.partners import (
     Subscription,
 )
 from app.models.platforms import PlatformApplication, PlatformItem
+from app.models.portal import ApplicantProfile, DocumentReceipt
 from app.models.process import ProcessVersion
 from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
 from app.models.tips import Tip
@@ -48,4 +49,6 @@ __all__ = [
     "Tip",
     "PlatformApplication",
     "PlatformItem",
+    "ApplicantProfile",
+    "DocumentReceipt",
 ]

@@ -24,7 +24,9 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on t
 
 
 class TooMany(AppError):
-    status = 429
+    """Too many tips from one address within the hour (answered 429)."""
+
+    retry_after = 3600
 
 
 def client_hash(address: str) -> str:

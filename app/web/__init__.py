@@ -14,6 +14,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web.cases.routes import bp as cases_bp
     from app.web.designer.routes import bp as designer_bp
     from app.web.inbox.routes import bp as inbox_bp
+    from app.web.portal.routes import bp as portal_bp
     from app.web.public import tips as _public_tips  # noqa: F401  (tip form routes)
     from app.web.public.routes import bp as public_bp
     from app.web.register import bp as register_bp
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         designer_bp,
         api_bp,
         register_bp,
+        portal_bp,
     ):
         app.register_blueprint(blueprint)
     errors.register(app)

@@ -2,6 +2,7 @@
 
 from app.web.api import (  # noqa: F401
     partners,
+    portal,
     processes,
     register_feed,
     routes,  # noqa: F401  tasks, cases, token, register list

@@ -20,6 +20,10 @@ def token_required(view):
         user = user_for_token(db.session, header[7:].strip())
         if user is None:
             return json_error(401, "访问令牌无效或已过期")
+        if getattr(user, "applicant_profile", None) is not None and not request.path.startswith(
+            "/api/portal/"
+        ):
+            return json_error(403, "申请人账号只能使用 /api/portal/ 下的接口")
         g.api_user = user
         return view(*args, **kwargs)
 

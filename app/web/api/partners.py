@@ -17,7 +17,6 @@ from functools import wraps
 from flask import g, jsonify, request
 from sqlalchemy import select
 
-from app.errors import AppError
 from app.extensions import db
 from app.models import Delivery, Organisation, Subscription
 from app.org.access import visible_bureau_ids
@@ -56,11 +55,6 @@ def api_key_required(view):
     return wrapped
 
 
-def _refused(exc: AppError):
-    db.session.rollback()
-    return json_error(exc.status, exc.message or None, exc.errors)
-
-
 def organisation_json(organisation: Organisation) -> dict:
     return {
         "id": organisation.id,
@@ -97,10 +91,7 @@ def create_organisation_api():
     body = json_body()
     if body is None:
         return json_error(400, "请求体应为 JSON 对象")
-    try:
-        organisation, key = create_organisation(db.session, g.api_user, body.get("name"), body.get("kind"))
-    except AppError as exc:
-        return _refused(exc)
+    organisation, key = create_organisation(db.session, g.api_user, body.get("name"), body.get("kind"))
     db.session.commit()
     return jsonify({**organisation_json(organisation), "api_key": key}), 201
 
@@ -128,16 +119,13 @@ def create_subscription_api():
     body = json_body()
     if body is None:
         return json_error(400, "请求体应为 JSON 对象")
-    try:
-        subscription = create_subscription(
-            db.session,
-            visible_bureau_ids(db.session, g.api_user),
-            body.get("organisation_id"),
-            body.get("url"),
-            body.get("events"),
-        )
-    except AppError as exc:
-        return _refused(exc)
+    subscription = create_subscription(
+        db.session,
+        visible_bureau_ids(db.session, g.api_user),
+        body.get("organisation_id"),
+        body.get("url"),
+        body.get("events"),
+    )
     db.session.commit()
     return jsonify({"id": subscription.id, "secret": subscription.secret, "events": subscription.events}), 201
 
@@ -197,9 +185,6 @@ def report_feedback():
     body = json_body()
     if body is None:
         return json_error(400, "请求体应为 JSON 对象")
-    try:
-        feedback = report_measure(db.session, g.organisation, body)
-    except AppError as exc:
-        return _refused(exc)
+    feedback = report_measure(db.session, g.organisation, body)
     db.session.commit()
     return jsonify({"id": feedback.id, "register_entry_id": feedback.register_entry_id}), 201

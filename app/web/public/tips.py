@@ -10,8 +10,9 @@ from flask import abort, render_template, request
 from app import engine
 from app.errors import AppError
 from app.extensions import db
-from app.tips.submission import HONEYPOT, PROCESS_KEY, new_tracking_code, submit_tip, tip_status
-from app.web.cases.routes import form_values
+from app.tips.submission import HONEYPOT, PROCESS_KEY, TooMany, new_tracking_code, submit_tip, tip_status
+from app.web.common import form_values
+from app.web.errors import status_of
 from app.web.filters import local_time
 from app.web.public.routes import bp
 
@@ -36,9 +37,10 @@ def new_tip():
             errors = exc.errors
         except AppError as exc:
             db.session.rollback()
+            status = 429 if isinstance(exc, TooMany) else status_of(exc)
             return render_template(
                 "public/tip_new.html", fields=fields, values=values, errors={}, refused=exc.message
-            ), exc.status
+            ), status
     return render_template("public/tip_new.html", fields=fields, values=values, errors=errors, refused=None)
 
 
