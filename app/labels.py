@@ -52,6 +52,11 @@ ACTIONS = {
     "register_suspended": "中止修复结果",
     "register_resumed": "恢复修复结果",
     "repair_eligible": "可申请信用修复",
+    "portal_submit": "当事人网上提交",
+    "served_online": "电子送达",
+    "applicant_approved": "确认申请人账号",
+    "applicant_rejected": "退回申请人账号",
+    "tip_replied": "答复举报人",
 }
 
 # A timer's kind (the diagram's timer_kind).

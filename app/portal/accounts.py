@@ -39,7 +39,7 @@ def subject_entries(session: Session, profile: ApplicantProfile) -> list[Registe
     return list(
         session.scalars(
             select(RegisterEntry)
-            .where(where, RegisterEntry.listed_on.is_not(None))
+            .where(where)
             .order_by(RegisterEntry.id)
         )
     )
