@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.engine import model, state, store
+from app.engine import checks, model, state, store
 from app.engine.bpmn_xml import as_text
 from app.engine.errors import Conflict, InvalidProcess, NotAllowed
 from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
@@ -136,6 +136,14 @@ def save_draft(
         if parsed.errors or parsed.spec is None
         else state.dump_spec(parsed.spec, parsed.subprocess_specs)
     )
+    if not parsed.errors:
+        published = session.scalars(
+            select(ProcessVersion.meta).where(ProcessVersion.state == "published")
+        ).all()
+        parsed.meta["warnings"] = [
+            {"element_id": element_id, "message": message}
+            for element_id, message in checks.message_warnings(parsed.meta, list(published))
+        ]
     for attempt in range(3):  # two designers saving at once: the loser takes the next number
         version = ProcessVersion(
             key=key,

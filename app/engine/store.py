@@ -137,9 +137,12 @@ def end_step(
     *,
     step: str | None = None,
     record: Callable[[], None] | None = None,
+    depth: int = 0,
 ) -> None:
     """The end of every step on a running case: save (version check), let the caller
-    `record` what it did, note calendar warnings and the end, sync the indexes."""
+    `record` what it did, note calendar warnings and the end, sync the indexes, and
+    deliver the messages the step threw to other cases."""
+    events = workflow.get_events()  # taken out before saving: never stored, never sent twice
     save(session, case, workflow, at)
     if record is not None:
         record()
@@ -148,6 +151,10 @@ def end_step(
     if case.status != CaseStatus.ACTIVE:
         audit(session, case, None, "end", summary=case.status, at=at)
     sync_indexes(session, case, workflow, at)
+    if events:
+        from app.engine.delivery import deliver  # delivery steps cases through this module
+
+        deliver(session, case, events, at, depth)
 
 
 # --- running the engine ------------------------------------------------------

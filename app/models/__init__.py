@@ -4,6 +4,7 @@ from app.models.base import Base
 from app.models.calendar import CalendarYear, HolidayOverride
 from app.models.case import AuditEvent, Case, CaseStatus, Notification, TaskItem, Timer
 from app.models.listing import Document, DocumentCounter
+from app.models.messages import MessageEvent, MessageSubscription
 from app.models.org import ApiToken, Bureau, User, UserRole
 from app.models.process import ProcessVersion
 from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
@@ -29,4 +30,6 @@ __all__ = [
     "HolidayOverride",
     "Document",
     "DocumentCounter",
+    "MessageEvent",
+    "MessageSubscription",
 ]

@@ -1,6 +1,7 @@
 """JSON API: one blueprint; each module attaches the routes of one concern."""
 
 from app.web.api import (  # noqa: F401
+    case_lookup,
     processes,
     register_feed,
     routes,  # noqa: F401  tasks, cases, token, register list
