@@ -130,20 +130,18 @@ def save_draft(
         _attach_called_processes(session, parsed)
     for element_id, message in running_step_warnings(session, key, parsed.meta):
         parsed.warn(element_id, message)
+    if not parsed.errors:
+        published = session.scalars(
+            select(ProcessVersion.meta).where(ProcessVersion.state == "published")
+        ).all()
+        for element_id, message in checks.message_warnings(parsed.meta, list(published)):
+            parsed.warn(element_id, message)
     parsed.meta["warnings"] = parsed.warnings
     spec_json = (
         None
         if parsed.errors or parsed.spec is None
         else state.dump_spec(parsed.spec, parsed.subprocess_specs)
     )
-    if not parsed.errors:
-        published = session.scalars(
-            select(ProcessVersion.meta).where(ProcessVersion.state == "published")
-        ).all()
-        parsed.meta["warnings"] = [
-            {"element_id": element_id, "message": message}
-            for element_id, message in checks.message_warnings(parsed.meta, list(published))
-        ]
     for attempt in range(3):  # two designers saving at once: the loser takes the next number
         version = ProcessVersion(
             key=key,
