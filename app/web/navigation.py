@@ -28,6 +28,7 @@ NAV: tuple[NavItem, ...] = (
     _item("督办看板", "supervisor.show_board", "supervisor"),
     _item("统计分析", "supervisor.show_figures", "supervisor"),
     _item("计时器诊断", "supervisor.list_timers", "supervisor", "admin"),
+    _item("故障与救援", "supervisor.list_incidents", "supervisor", "admin"),
 )
 
 PUBLIC_REGISTER_LINKS: tuple[tuple[str, str], ...] = (

@@ -4,6 +4,7 @@ from app.web.api import (  # noqa: F401
     case_lookup,
     processes,
     register_feed,
+    rescue,
     routes,  # noqa: F401  tasks, cases, token, register list
     supervision,
 )
