@@ -14,9 +14,10 @@ from flask import Flask
 
 from app import engine
 from app.clock import now
+from app.engine import incidents
 from app.engine.errors import Conflict, EngineError
 from app.extensions import db
-from app.models import Timer
+from app.models import Case, Timer
 from app.partners.delivery import deliver_due
 from app.platforms import jobs as platform_jobs
 
@@ -50,6 +51,9 @@ def fire_case(session, case_id: int, at) -> int:
 
 def _record_incident(session, case_id: int, at, message: str) -> None:
     """A timer that cannot fire becomes an incident for the supervisor, never silent."""
+    if not incidents.flush(session, kind="timer"):
+        incidents.note(session.get(Case, case_id), None, message, kind="timer")
+        incidents.flush(session)
     for timer in session.query(Timer).filter(
         Timer.case_id == case_id,
         Timer.is_pending,

@@ -213,3 +213,35 @@ def timer_kind(node) -> str:
     if not node.get("attachedToRef"):
         return "wait"
     return "cutoff" if node.get("cancelActivity", "true") != "false" else "deadline"
+
+
+# --- messages ----------------------------------------------------------------
+
+MESSAGE_THROWERS = {"intermediateThrowEvent", "endEvent", "sendTask"}
+MESSAGE_CATCHERS = {"startEvent", "intermediateCatchEvent", "boundaryEvent", "receiveTask"}
+
+
+def message_ref(node) -> str | None:
+    """The messageRef of a message event (on its definition) or send/receive task."""
+    if local(node) in ("sendTask", "receiveTask"):
+        return node.get("messageRef")
+    definition = node.find("bpmn:messageEventDefinition", NS)
+    return definition.get("messageRef") if definition is not None else None
+
+
+def message_elements(process):
+    """(element, messageRef) for every element of a process that sends or receives."""
+    for node in process.iter():
+        if not is_bpmn(node):
+            continue
+        tag = local(node)
+        if tag in ("sendTask", "receiveTask") or (
+            tag in MESSAGE_THROWERS | MESSAGE_CATCHERS
+            and node.find("bpmn:messageEventDefinition", NS) is not None
+        ):
+            yield node, message_ref(node)
+
+
+def message_names(root) -> dict[str, str]:
+    """bpmn:message id -> name."""
+    return {m.get("id"): (m.get("name") or "").strip() for m in root.iterfind("bpmn:message", NS)}

@@ -27,6 +27,8 @@ from app.engine.bpmn_xml import (
     label,
     lanes_by_node,
     local,
+    message_elements,
+    message_names,
     read_form,
     text,
     timer_kind,
@@ -57,6 +59,8 @@ FLOW_NODES = {
     "parallelGateway",
     "inclusiveGateway",
     "eventBasedGateway",
+    "sendTask",
+    "receiveTask",
 }
 CONTAINERS = {"process", "subProcess", "transaction", "adHocSubProcess"}
 NOT_FLOW = {  # children of a process that neither run nor need support
@@ -95,8 +99,6 @@ UNSUPPORTED = {
     ),
     "manualTask": "手工任务不受支持：系统不会为它生成待办。请改用用户任务，并放在办理角色的泳道中",
     "serviceTask": "服务任务不受支持：系统不调用外部服务。请改用脚本任务调用白名单函数，或用户任务由人办理",
-    "sendTask": "发送任务不受支持：系统不收发 BPMN 消息。对外发送请画成用户任务，由经办人登记",
-    "receiveTask": "接收任务不受支持：系统不收发 BPMN 消息。收到材料请画成用户任务，由经办人登记",
     "businessRuleTask": "业务规则任务（DMN 决策表）不受支持：请改用网关条件或脚本任务",
     "complexGateway": "复杂网关不受支持：请改用排他网关、并行网关或包容网关",
     "adHocSubProcess": "自由子流程（ad-hoc）不受支持：请改用普通子流程",
@@ -110,12 +112,9 @@ EVENT_DEFINITIONS = {
     "errorEventDefinition",
     "escalationEventDefinition",
     "terminateEventDefinition",
+    "messageEventDefinition",
 }
 UNSUPPORTED_EVENTS = {
-    "messageEventDefinition": (
-        "消息事件不受支持：系统不收发 BPMN 消息。对外通知或等待外部材料，"
-        "请画成用户任务由经办人登记，期限用计时器"
-    ),
     "signalEventDefinition": "信号事件不受支持：请改用网关条件或计时器",
     "linkEventDefinition": "链接事件不受支持：路径会在链接处中断。请直接用顺序流连接两处",
     "compensateEventDefinition": "补偿事件不受支持",
@@ -153,8 +152,8 @@ def _kind_problems(doc: Document) -> list[Problem]:
             (
                 flow.get("id"),
                 (
-                    f"消息流“{label(flow)}”不受支持：系统不在参与方之间传递消息。"
-                    "与外部的往来请画成用户任务（如“送达”“接收材料”），由经办人登记"
+                    f"消息流“{label(flow)}”不受支持：案件之间的消息用消息事件（按消息名称和关联键）传递，"
+                    "不画参与方之间的连线。与外部的往来请画成用户任务（如“送达”“接收材料”），由经办人登记"
                 ),
             )
         )
@@ -222,8 +221,49 @@ def _reference_problems(doc: Document) -> list[Problem]:
     return problems
 
 
+MAX_MESSAGE_NAME = 200
+
+
+def _message_problems(doc: Document) -> list[Problem]:
+    """Every message event and send/receive task names a message that exists and
+    has a name: cases find each other by that name."""
+    problems: list[Problem] = []
+    names = message_names(doc.root)
+    for message_id, name in names.items():
+        if not name:
+            problems.append((message_id, f"消息“{message_id}”缺少名称：案件之间按消息名称传递消息"))
+        elif len(name) > MAX_MESSAGE_NAME:
+            problems.append((message_id, f"消息名称过长（最多 {MAX_MESSAGE_NAME} 个字符）"))
+    for process in doc.processes:
+        for node, ref in message_elements(process):
+            if not ref:
+                problems.append((node.get("id"), f"“{label(node)}”：请选择要发送或接收的消息（messageRef）"))
+            elif ref not in names:
+                problems.append((node.get("id"), f"“{label(node)}”引用的消息“{ref}”不存在"))
+    return problems
+
+
 def structure_problems(doc: Document) -> list[Problem]:
-    return _kind_problems(doc) + _reference_problems(doc)
+    return _kind_problems(doc) + _reference_problems(doc) + _message_problems(doc)
+
+
+def message_warnings(meta: dict, published: list[dict]) -> list[Problem]:
+    """A message this diagram throws that no process catches, or catches that no
+    process throws: allowed (the partner may come later), but worth a warning."""
+    mine = meta.get("messages") or {}
+    thrown = set(mine.get("throws", []))
+    caught = set(mine.get("catches", []))
+    for other in published:
+        thrown |= set((other.get("messages") or {}).get("throws", []))
+        caught |= set((other.get("messages") or {}).get("catches", []))
+    warnings: list[Problem] = []
+    for name in mine.get("throws", []):
+        if name not in caught:
+            warnings.append((None, f"消息“{name}”没有任何流程接收：发出后将记录为“无接收方”"))
+    for name in mine.get("catches", []):
+        if name not in thrown:
+            warnings.append((None, f"消息“{name}”没有任何流程发送：等待它的环节不会被触发"))
+    return warnings
 
 
 # --- content -----------------------------------------------------------------

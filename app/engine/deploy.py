@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.engine import model, state, store
+from app.engine import checks, model, state, store
 from app.engine.bpmn_xml import as_text
 from app.engine.errors import Conflict, InvalidProcess, NotAllowed
 from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
@@ -130,6 +130,12 @@ def save_draft(
         _attach_called_processes(session, parsed)
     for element_id, message in running_step_warnings(session, key, parsed.meta):
         parsed.warn(element_id, message)
+    if not parsed.errors:
+        published = session.scalars(
+            select(ProcessVersion.meta).where(ProcessVersion.state == "published")
+        ).all()
+        for element_id, message in checks.message_warnings(parsed.meta, list(published)):
+            parsed.warn(element_id, message)
     parsed.meta["warnings"] = parsed.warnings
     spec_json = (
         None

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, lazyload
 
-from app.models import Case, TaskItem, Timer
+from app.models import Case, MessageSubscription, TaskItem, Timer
+
+MAX_CORRELATION_VALUES = 50  # a case waits under at most this many values of one key
 
 
 def timer_due(task) -> dt.datetime | None:
@@ -128,4 +131,76 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
         session.execute(insert(Timer), new_timers)
     if new_items:
         session.execute(insert(TaskItem), new_items)
+    sync_subscriptions(session, case, workflow, at)
     session.flush()
+
+
+# --- messages ----------------------------------------------------------------
+
+
+def waiting_messages(workflow) -> list:
+    return [
+        t
+        for t in workflow.get_tasks(state=TaskState.WAITING)
+        if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
+    ]
+
+
+def correlation_keys(definition) -> list[str]:
+    """The correlation keys a message names (bpmn:correlationProperty ids)."""
+    return sorted({p.name for p in getattr(definition, "correlation_properties", None) or []})
+
+
+def case_values(case: Case, key: str, data: dict | None = None) -> list[str]:
+    """What a case is known by under a correlation key: its register entries, its
+    subject's credit code, its number (business key), or a variable of its own."""
+    if key == "register_entry_id":
+        values = [case.register_entry_id, *((case.facts or {}).get("entry_ids") or [])]
+    elif key == "credit_code":
+        values = [case.credit_code]
+    elif key in ("business_key", "case_number"):
+        values = [case.number]
+    else:
+        value = (data or {}).get(key, (case.facts or {}).get(key))
+        values = value if isinstance(value, list) else [value]
+    seen: dict[str, None] = {}
+    for value in values:
+        if value is not None and str(value) != "":
+            seen.setdefault(str(value)[:200], None)
+    return list(seen)[:MAX_CORRELATION_VALUES]
+
+
+def sync_subscriptions(session: Session, case: Case, workflow, at: dt.datetime) -> None:
+    """message_subscription rows = the message events the case waits on now."""
+    wanted: set[tuple] = set()
+    if not workflow.is_completed():
+        for task in waiting_messages(workflow):
+            definition = task.task_spec.event_definition
+            keys = correlation_keys(definition)
+            base = (str(task.id), task.task_spec.bpmn_id, definition.name[:200])
+            if not keys:
+                wanted.add((*base, "", ""))
+            for key in keys:
+                for value in case_values(case, key, task.data):
+                    wanted.add((*base, key, value))
+    rows = session.scalars(
+        select(MessageSubscription).options(lazyload("*")).where(MessageSubscription.case_id == case.id)
+    ).all()
+    have = {(r.engine_task_id, r.element_id, r.message, r.key, r.value): r for r in rows}
+    gone = [r.id for k, r in have.items() if k not in wanted]
+    if gone:
+        session.execute(delete(MessageSubscription).where(MessageSubscription.id.in_(gone)))
+    new = [
+        {
+            "case_id": case.id,
+            "engine_task_id": t,
+            "element_id": e,
+            "message": m,
+            "key": k,
+            "value": v,
+            "created_at": at,
+        }
+        for (t, e, m, k, v) in sorted(wanted - set(have))
+    ]
+    if new:
+        session.execute(insert(MessageSubscription), new)

@@ -19,6 +19,7 @@ from app.domain.roles import role_code
 from app.engine import checks
 from app.engine.bpmn_xml import (
     BPMN_NS,
+    MESSAGE_THROWERS,
     NS,
     Document,
     bpmn,
@@ -26,6 +27,8 @@ from app.engine.bpmn_xml import (
     label,
     lanes_by_node,
     local,
+    message_elements,
+    message_names,
     read_form,
     safe_parser,
     select_processes,
@@ -144,6 +147,7 @@ def _read_meta(doc: Document) -> dict:
         if lane is not None and start_role is None:
             start_role = role_code((lane.get("name") or "").strip())
     return {
+        "messages": _read_messages(doc),
         "process_id": doc.process_id,
         "name": label(doc.main),
         "steps": steps,
@@ -152,6 +156,27 @@ def _read_meta(doc: Document) -> dict:
         "timers": timers,
         "scopes": scopes,
     }
+
+
+def _read_messages(doc: Document) -> dict:
+    """Which messages the diagram throws and catches, and which start a case."""
+    names = message_names(doc.root)
+    throws: set[str] = set()
+    catches: set[str] = set()
+    starts: set[str] = set()
+    for process in doc.processes:
+        for node, ref in message_elements(process):
+            name = names.get(ref or "")
+            if not name:
+                continue
+            tag = local(node)
+            if tag in MESSAGE_THROWERS:
+                throws.add(name)
+            else:
+                catches.add(name)
+                if tag == "startEvent" and node.getparent() is doc.main:
+                    starts.add(name)
+    return {"throws": sorted(throws), "catches": sorted(catches), "starts": sorted(starts)}
 
 
 def _read_root(data: bytes, result: ParsedProcess):

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from copy import deepcopy
 
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from app.calendar.workdays import SHANGHAI, local_date
 from app.clock import now
 from app.domain.roles import role_label
-from app.engine import forms, state, store
-from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed
+from app.engine import delivery, forms, state, store
+from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.functions import RunContext
 from app.engine.indexes import sync_indexes
 from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
@@ -73,37 +77,116 @@ def start_case(
     initial = {**(extra_data or {}), **clean, "steps": {}}
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
+    case = _new_case(
+        session,
+        version,
+        at,
+        bureau_id=bureau_id,
+        subject_name=subject_name,
+        credit_code=credit_code,
+        register_entry_id=register_entry_id,
+        started_by_id=actor.id if actor else None,
+        facts=dict(extra_data or {}),
+    )
+    ctx = RunContext(session=session, case=case, actor=actor, data=initial)
+    store.run(workflow, ctx)
+    _first_save(session, case, workflow, ctx, at, summary=version.name, data=clean)
+    return case
+
+
+def _new_case(session: Session, version: ProcessVersion, at, **columns) -> Case:
     # The number is derived from the id, known only after the insert: a unique placeholder first.
     case = Case(
         number=f"pending-{uuid.uuid4().hex}",
         process_key=version.key,
         process_version_id=version.id,
-        bureau_id=bureau_id,
-        subject_name=subject_name,
-        credit_code=credit_code,
-        register_entry_id=register_entry_id,
         status=CaseStatus.ACTIVE.value,
         state="",
-        started_by_id=actor.id if actor else None,
         created_at=at,
         updated_at=at,
-        facts=dict(extra_data or {}),
+        **columns,
     )
     case.process_version = version
     session.add(case)
     session.flush()
     prefix = CASE_PREFIX.get(version.key, version.key[:4].upper())
     case.number = f"{prefix}{local_date(at).year}-{case.id:06d}"
-    ctx = RunContext(session=session, case=case, actor=actor, data=initial)
-    store.run(workflow, ctx)
+    return case
+
+
+def _first_save(
+    session: Session, case: Case, workflow, ctx: RunContext, at, *, summary, data, depth=0
+) -> None:
+    events = workflow.get_events()
     case.state = state.dump_state(workflow)
     if workflow.is_completed():
         case.status = store.outcome(workflow)
         case.ended_at = at
-    store.audit(session, case, actor, "start", summary=version.name, data=clean, at=at)
+    store.audit(session, case, ctx.actor, "start", summary=summary, data=data, at=at)
     for warning in ctx.warnings:
         store.audit(session, case, None, "calendar_warning", summary=warning, at=at)
     sync_indexes(session, case, workflow, at)
+    if events:
+        delivery.deliver(session, case, events, at, depth)
+
+
+def _is_plain_start(task) -> bool:
+    return isinstance(task.task_spec, StartEvent) and isinstance(
+        task.task_spec.event_definition, NoneEventDefinition
+    )
+
+
+def start_case_by_message(
+    session: Session, version: ProcessVersion, sender: Case, event, payload: dict, at, depth: int
+) -> Case:
+    """A new case of `version` whose message start event catches `event` (its none
+    start events, if any, are passed over).  It is about what the sender is about."""
+    spec, subprocess_specs = store.spec_for(version)
+    workflow = state.new_workflow(spec, subprocess_specs)
+    initial = {**payload, "steps": {}}
+    for task in workflow.get_tasks(state=TaskState.READY):
+        task.data.update(initial)
+    case = _new_case(
+        session,
+        version,
+        at,
+        bureau_id=sender.bureau_id,
+        subject_name=sender.subject_name,
+        credit_code=sender.credit_code,
+        register_entry_id=sender.register_entry_id,
+        started_by_id=None,
+        facts={"started_by_message": event.event_definition.name, "sender_case_id": sender.id},
+    )
+    ctx = RunContext(session=session, case=case, actor=None, data=initial)
+    name = event.event_definition.name
+    with store.running(ctx, f"消息“{name}”发起“{version.name}”出错"):
+        for _ in range(20):  # up to the start events, without taking a plain one
+            ready = [
+                t
+                for t in workflow.get_tasks(state=TaskState.READY)
+                if not t.task_spec.manual and not _is_plain_start(t)
+            ]
+            if not ready:
+                break
+            for task in ready:
+                task.run()
+        for task in workflow.get_tasks(state=TaskState.READY):
+            if _is_plain_start(task):
+                task.cancel()
+        incoming = BpmnEvent(event.event_definition, payload=deepcopy(payload), correlations={})
+        if not workflow.event_manager.catch(incoming, internal=False):
+            raise ProcessFailure(f"流程“{version.name}”没有以消息“{name}”开始的开始事件")
+    store.run(workflow, ctx)
+    _first_save(
+        session,
+        case,
+        workflow,
+        ctx,
+        at,
+        summary=f"{version.name}（由消息“{name}”发起）",
+        data=payload,
+        depth=depth,
+    )
     return case
 
 

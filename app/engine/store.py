@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.clock import now
-from app.engine import state
+from app.engine import incidents, state
 from app.engine.errors import Conflict, InvalidProcess, ProcessFailure
 from app.engine.expressions import ExpressionError
 from app.engine.functions import RunContext, current_run
 from app.engine.indexes import sync_indexes
 from app.engine.messages import engine_message
-from app.models import AuditEvent, Case, CaseStatus, ProcessVersion, User
+from app.models import AuditEvent, Case, CaseStatus, Incident, ProcessVersion, User
 
 RESULT_KEY = "case_result"
 MAX_CACHED_SPECS = 64
@@ -137,10 +137,14 @@ def end_step(
     *,
     step: str | None = None,
     record: Callable[[], None] | None = None,
+    depth: int = 0,
 ) -> None:
     """The end of every step on a running case: save (version check), let the caller
-    `record` what it did, note calendar warnings and the end, sync the indexes."""
+    `record` what it did, note calendar warnings and the end, sync the indexes, and
+    deliver the messages the step threw to other cases."""
+    events = workflow.get_events()  # taken out before saving: never stored, never sent twice
     save(session, case, workflow, at)
+    _resolve_step_incidents(session, case, at)
     if record is not None:
         record()
     for warning in ctx.warnings:
@@ -148,6 +152,20 @@ def end_step(
     if case.status != CaseStatus.ACTIVE:
         audit(session, case, None, "end", summary=case.status, at=at)
     sync_indexes(session, case, workflow, at)
+    if events:
+        from app.engine.delivery import deliver  # delivery steps cases through this module
+
+        deliver(session, case, events, at, depth)
+
+
+def _resolve_step_incidents(session: Session, case: Case, at: dt.datetime) -> None:
+    """A step that fails before left an incident; a step that now succeeds ends it."""
+    session.execute(
+        update(Incident)
+        .where(Incident.case_id == case.id, Incident.kind == "step", Incident.resolved_at.is_(None))
+        .values(resolved_at=at, resolution="案件已继续办理")
+        .execution_options(synchronize_session=False)
+    )
 
 
 # --- running the engine ------------------------------------------------------
@@ -161,7 +179,9 @@ def running(ctx: RunContext, what: str = "流程运行出错"):
         yield
     except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
         element_id, message = engine_message(exc)
-        raise ProcessFailure(f"{what}：{message}", element_id=element_id) from exc
+        failure = ProcessFailure(f"{what}：{message}", element_id=element_id)
+        incidents.note(ctx.case, element_id, failure.message)
+        raise failure from exc
     finally:
         current_run.reset(token)
 

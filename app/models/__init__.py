@@ -3,7 +3,9 @@
 from app.models.base import Base
 from app.models.calendar import CalendarYear, HolidayOverride
 from app.models.case import AuditEvent, Case, CaseStatus, Notification, TaskItem, Timer
+from app.models.incidents import Incident
 from app.models.listing import Document, DocumentCounter
+from app.models.messages import MessageEvent, MessageSubscription
 from app.models.org import ApiToken, Bureau, User, UserRole
 from app.models.partners import (
     Delivery,
@@ -51,4 +53,7 @@ __all__ = [
     "PlatformItem",
     "ApplicantProfile",
     "DocumentReceipt",
+    "Incident",
+    "MessageEvent",
+    "MessageSubscription",
 ]

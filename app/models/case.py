@@ -27,6 +27,7 @@ class CaseStatus(enum.StrEnum):
 
     ACTIVE = "active"
     COMPLETED = "completed"
+    CANCELLED = "cancelled"  # ended by an administrator (app.engine.rescue)
 
 
 class Case(Base):

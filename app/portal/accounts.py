@@ -36,13 +36,7 @@ def subject_entries(session: Session, profile: ApplicantProfile) -> list[Registe
         where = (RegisterEntry.id_number_masked == profile.id_number_masked) & (
             RegisterEntry.subject_name == profile.subject_name
         )
-    return list(
-        session.scalars(
-            select(RegisterEntry)
-            .where(where)
-            .order_by(RegisterEntry.id)
-        )
-    )
+    return list(session.scalars(select(RegisterEntry).where(where).order_by(RegisterEntry.id)))
 
 
 def _check(session: Session, body: dict) -> tuple[dict, dict]:

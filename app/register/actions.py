@@ -17,7 +17,7 @@ from app.engine import functions
 from app.engine.functions import _as_date, _to_int, action, pure, run_context
 from app.engine.store import audit
 from app.models import EntryStatus, IllegalTransition, Notification, RegisterEntry
-from app.register import corrections, lifecycle
+from app.register import corrections, lifecycle, proposals
 
 # --- pure functions ---------------------------------------------------------
 
@@ -230,6 +230,12 @@ def revoke_early_removal(grounds, findings, reasons) -> str:
         reasons=str(reasons or ""),
     )
     return entry.expires_on.isoformat()
+
+
+@action("由“恢复列入”消息发起的名单案件接管该主体（管理期、检查、期满移出由本案办理）；返回主体数")
+def take_over_entries() -> int:
+    _, session, case = _ctx()
+    return len(proposals.take_over(session, case, [_case_entry(session, case)]))
 
 
 @action("回访发现隐患反弹：中止信用修复结果，恢复公示和措施，制作责令整改通知书")

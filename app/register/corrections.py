@@ -105,7 +105,8 @@ def restore(
         summary=f"撤销 {entry.subject_name} 的提前移出决定，恢复列入至 {new_end.isoformat()}",
         data={"register_entry_id": entry.id, "expires_on": new_end.isoformat()},
     )
-    ensure_management(session, entry)
+    # The revocation diagram then throws “恢复列入”: the running listing case restarts its
+    # management period, or a new listing case starts at it (message start event).
     return document
 
 

@@ -158,6 +158,16 @@ def start_management_case(
     return case
 
 
+def take_over(session: Session, case: Case, entries: list[RegisterEntry]) -> list[RegisterEntry]:
+    """A listing case started by a message manages these entries from now on."""
+    facts = dict(case.facts or {})
+    facts["entry_ids"] = sorted({*(facts.get("entry_ids") or []), *(e.id for e in entries)})
+    facts["origin"] = "restore"
+    case.facts = facts
+    _link(session, entries, case)
+    return entries
+
+
 def _link(session: Session, entries: list[RegisterEntry], case: Case) -> None:
     """Entries point to the case managing them (the case finds them through its
     `entry_ids` fact while it first runs, before this link exists)."""

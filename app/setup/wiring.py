@@ -8,7 +8,7 @@ from flask import Flask, has_app_context
 from app.calendar import workdays as cal
 from app.calendar.overrides import cached_overrides
 from app.cases.escalation import on_timers_fired
-from app.engine import TIMER_LISTENERS, functions
+from app.engine import TIMER_LISTENERS, functions, incidents
 from app.extensions import db, login_manager
 from app.partners import outbox
 from app.register import actions as listing_actions  # noqa: F401  (listing, register life, exceptional paths)
@@ -29,6 +29,16 @@ def connect(app: Flask) -> None:
     if on_timers_fired not in TIMER_LISTENERS:
         TIMER_LISTENERS.append(on_timers_fired)
     outbox.connect()  # register changes become outbound events in their own transaction
+
+    @app.before_request
+    def _forget_incidents():
+        incidents.discard()
+
+    @app.after_request
+    def _write_incidents(response):
+        """A step that failed was rolled back; its incident is written now."""
+        incidents.flush(db.session)
+        return response
 
     from app.models import User
 

@@ -42,12 +42,12 @@ MESSAGE_CASES = [
         "手工任务不受支持",
     ),
     (
-        "message event",
+        "message event without a message",
         probe_xml(
             extra='<bpmn:intermediateCatchEvent id="msg"><bpmn:messageEventDefinition /></bpmn:intermediateCatchEvent>'
         ),
         "msg",
-        "消息事件不受支持",
+        "请选择要发送或接收的消息",
     ),
     ("bad expression", probe_xml(condition="outcome == "), "f_done", "语法错误"),
     (

@@ -1,10 +1,12 @@
 """JSON API: one blueprint; each module attaches the routes of one concern."""
 
 from app.web.api import (  # noqa: F401
+    case_lookup,
     partners,
     portal,
     processes,
     register_feed,
+    rescue,
     routes,  # noqa: F401  tasks, cases, token, register list
     supervision,
     tips,

@@ -1,14 +1,14 @@
 """partners: organisations, query log, subscriptions, outbox, deliveries, feedback
 
-Revision ID: 0004_partners
-Revises: 0003_supervision
+Revision ID: 0006_partners
+Revises: 0005_incidents
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_partners"
-down_revision = "0003_supervision"
+revision = "0006_partners"
+down_revision = "0005_incidents"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """portal: applicant accounts and electronic service receipts
 
-Revision ID: 0007_portal
-Revises: 0006_platforms
+Revision ID: 0009_portal
+Revises: 0008_platforms
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_portal"
-down_revision = "0006_platforms"
+revision = "0009_portal"
+down_revision = "0008_platforms"
 branch_labels = None
 depends_on = None
 

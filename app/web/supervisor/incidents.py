@@ -1,0 +1,57 @@
+"""故障与救援: the open incidents of the visible bureaus; an administrator of the
+case's bureau retries the case or cancels it with a reason."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.engine import rescue
+from app.engine.errors import EngineError
+from app.extensions import db
+from app.models import Incident
+from app.web.common import role_required
+from app.web.supervisor.blueprint import bp, visible
+
+KIND_LABELS = {"step": "环节运行", "timer": "计时器", "message": "消息"}
+
+
+@bp.route("/incidents")
+@role_required("supervisor", "admin")
+def list_incidents():
+    rows = rescue.open_incidents(db.session, visible())
+    return render_template("supervisor/incidents.html", rows=rows, kinds=KIND_LABELS)
+
+
+def _rescue(incident_id: int, work, done: str):
+    incident = db.session.get(Incident, incident_id)
+    if incident is None or incident.bureau_id not in visible():
+        flash("故障不存在", "error")
+    elif "admin" not in current_user.roles or current_user.bureau_id != incident.bureau_id:
+        flash("只有本案所属机关的系统管理员可以处理", "error")
+    else:
+        try:
+            work(incident)
+            db.session.commit()
+            flash(done, "success")
+        except EngineError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    return redirect(url_for("supervisor.list_incidents"))
+
+
+@bp.route("/incidents/<int:incident_id>/retry", methods=["POST"])
+@role_required("admin")
+def retry_incident_case(incident_id: int):
+    return _rescue(
+        incident_id, lambda i: rescue.retry(db.session, i.case_id, current_user), "已重试，案件继续运行"
+    )
+
+
+@bp.route("/incidents/<int:incident_id>/cancel", methods=["POST"])
+@role_required("admin")
+def cancel_incident_case(incident_id: int):
+    reason = request.form.get("reason", "")
+    return _rescue(
+        incident_id, lambda i: rescue.cancel(db.session, i.case_id, current_user, reason), "案件已撤销"
+    )
