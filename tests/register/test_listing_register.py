@@ -118,6 +118,7 @@ def test_new_listing_page(login, session):
         "situation": "VIO_NO_LICENCE",
         "measures": ["key_inspection", "permit_review"],
         "facts": "无证生产",
+        "sector": "机械",
         "subject_kind_0": "unit",
         "subject_name_0": "无证加工厂",
         "subject_code_0": UNIT_CODE[:17] + ("0" if UNIT_CODE[17] != "0" else "1"),
