@@ -16,6 +16,7 @@ from app.domain.listing_rules import eligible_from, period_end
 from app.domain.roles import ROLES
 from app.models import Bureau, EntryStatus, RegisterEntry, User, UserRole
 from app.register.proposals import start_management_case
+from app.setup.demo_work import seed_work
 
 DISPLAY = {
     "clerk": "王受理",
@@ -107,4 +108,6 @@ def seed(session: Session, password: str, management_cases: bool = True) -> bool
             # Decided before the system existed, like an imported listing: its case
             # runs the rest of the management period (inspections, eligibility, expiry).
             start_management_case(session, [entry], origin="import")
+    if management_cases:
+        seed_work(session)  # applications in progress: some overdue, one due soon
     return True
