@@ -23,7 +23,7 @@ from app.models import RegisterEntry, TaskItem, User
 SCENARIOS = (
     ("明远矿业有限公司", 14, "accepted"),  # 检查核实 overdue (10 working days from acceptance)
     ("县南冶金铸造厂", 6, "registered"),  # 受理审核 overdue (3 working days)
-    ("新城烟花爆竹经营部", 2, "registered"),  # 受理审核 due soon (its warning timer fired)
+    ("新城烟花爆竹经营部", 3, "registered"),  # 受理审核 due today (its warning timer fired)
 )
 
 
