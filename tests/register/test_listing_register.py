@@ -28,7 +28,7 @@ def test_public_page_and_feeds_show_exactly_the_published_entries(flow, client, 
     assert "北辰化工有限公司" not in expected and "明远矿业有限公司" not in expected and len(expected) >= 5
 
     page = client.get("/public/register").get_data(as_text=True)
-    rows = re.findall(r"<tr><td>([^<]+)</td>", page)
+    rows = re.findall(r"<tr><td><a href=\"[^\"]*\">([^<]+)</a></td>", page)
     assert set(rows) == expected
     assert "示范市应急管理局" in page and "第五条" in page
 
@@ -45,7 +45,7 @@ def test_public_page_and_feeds_show_exactly_the_published_entries(flow, client, 
     assert all(r["作出决定机关"] and r["列入情形"] and r["管理措施"] for r in records)
 
     search = client.get("/public/register?q=东港").get_data(as_text=True)
-    assert set(re.findall(r"<tr><td>([^<]+)</td>", search)) == {"东港建筑工程有限公司"}
+    assert set(re.findall(r"<tr><td><a href=\"[^\"]*\">([^<]+)</a></td>", search)) == {"东港建筑工程有限公司"}
     assert cid
 
 
