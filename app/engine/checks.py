@@ -17,7 +17,7 @@ from collections import Counter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from app.domain.roles import ROLES, role_code
-from app.engine import expressions
+from app.engine import expressions, limits
 from app.engine.bpmn_xml import (
     NS,
     Document,
@@ -331,6 +331,9 @@ def _timer_problem(expression: str) -> str | None:
     if isinstance(body, ast.Constant):
         if not isinstance(body.value, str):
             return '计时器表达式应得到日期时间或时长，例如 working_days(3) 或 "P5D"'
+        problem = limits.timer_text_problem(body.value)  # before the parser: P99999999Y loops
+        if problem:
+            return f"计时器值“{body.value}”：{problem}"
         try:
             if body.value.upper().startswith("R"):
                 TimerEventDefinition.parse_iso_recurring_interval(body.value)

@@ -15,6 +15,8 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, lazyload
 
+from app.engine import limits
+from app.engine.errors import ProcessFailure
 from app.models import Case, MessageSubscription, TaskItem, Timer
 
 MAX_CORRELATION_VALUES = 50  # a case waits under at most this many values of one key
@@ -85,6 +87,9 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
         due = timer_due(task)
         if due is None:
             continue
+        if due > limits.horizon_from(at):
+            name = info.get("name") or element_id
+            raise ProcessFailure(f"{limits.horizon_message()}：“{name}”定在 {due:%Y-%m-%d}")
         step = info.get("step")
         if step and info.get("kind") in ("deadline", "cutoff"):
             due_by_step[step] = min(due, due_by_step.get(step, due))

@@ -15,7 +15,9 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from app.engine import limits
 from app.engine.environment import SCRIPT_ENGINE
+from app.engine.errors import ProcessFailure
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -66,9 +68,14 @@ def dump_state(workflow) -> str:
     try:
         dct = SERIALIZER.to_dict(workflow)
         dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
-        return json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
+        text = json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
     finally:
         REGISTRY._encoder_mode = False
+    if len(text) > limits.MAX_STATE_BYTES:
+        raise ProcessFailure(
+            f"案件数据过大（{len(text) // 1000} KB，上限 {limits.MAX_STATE_BYTES // 1000} KB）：流程的脚本生成了过多数据"
+        )
+    return text
 
 
 def load_state(state_json: str, spec, subprocess_specs) -> BpmnWorkflow:

@@ -177,7 +177,7 @@ def running(ctx: RunContext, what: str = "流程运行出错"):
     token = current_run.set(ctx)
     try:
         yield
-    except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
+    except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError, ArithmeticError) as exc:
         element_id, message = engine_message(exc)
         failure = ProcessFailure(f"{what}：{message}", element_id=element_id)
         incidents.note(ctx.case, element_id, failure.message)
