@@ -19,17 +19,19 @@ def _refs(*ids: str) -> str:
     return "".join(f"<bpmn:flowNodeRef>{i}</bpmn:flowNodeRef>" for i in ids)
 
 
-def timer_diagram(key: str, timer: str, *, kind: str = "timeDate", form_rule: str | None = None) -> str:
-    """start → handle (user task with a non-interrupting boundary timer) → end."""
-    field = ""
-    if form_rule is not None:
-        field = f"""<bpmn:extensionElements><camunda:formData>
-        <camunda:formField id="amount" label="金额" type="long"><camunda:validation>
-          <camunda:constraint name="valid_if" config="{form_rule}" /></camunda:validation></camunda:formField>
-      </camunda:formData></bpmn:extensionElements>"""
-    body = f"""<bpmn:startEvent id="start"><bpmn:outgoing>f_start</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:userTask id="handle" name="办理">{field}<bpmn:incoming>f_start</bpmn:incoming><bpmn:outgoing>f_done</bpmn:outgoing></bpmn:userTask>
+def timer_diagram(key: str, timer: str, *, kind: str = "timeDate", start_fields: tuple[str, ...] = ()) -> str:
+    """start → handle (user task with a non-interrupting deadline timer) → end;
+    start_fields: text fields of the start form (names the timer may read)."""
+    start_form = ""
+    if start_fields:
+        fields = "".join(f'<camunda:formField id="{f}" label="{f}" type="string" />' for f in start_fields)
+        start_form = (
+            f"<bpmn:extensionElements><camunda:formData>{fields}</camunda:formData></bpmn:extensionElements>"
+        )
+    body = f"""<bpmn:startEvent id="start">{start_form}<bpmn:outgoing>f_start</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="handle" name="办理"><bpmn:incoming>f_start</bpmn:incoming><bpmn:outgoing>f_done</bpmn:outgoing></bpmn:userTask>
     <bpmn:boundaryEvent id="handle_timer" name="办理计时" attachedToRef="handle" cancelActivity="false">
+      <bpmn:extensionElements><camunda:properties><camunda:property name="timer_kind" value="deadline" /></camunda:properties></bpmn:extensionElements>
       <bpmn:timerEventDefinition id="handle_timer_def"><bpmn:{kind}>{timer}</bpmn:{kind}></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
     <bpmn:endEvent id="end"><bpmn:incoming>f_done</bpmn:incoming></bpmn:endEvent>

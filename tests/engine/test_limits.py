@@ -95,10 +95,10 @@ def test_a_form_rule_that_raises_gives_a_field_message():
 
 
 def test_a_timer_that_cannot_be_computed_is_a_422_and_changes_nothing(app, session, api):
-    version = deploy(session, timer_diagram("lim_far", "working_days_from(far, 1)"))
+    version = deploy(session, timer_diagram("lim_far", "working_days_from(far, 1)", start_fields=("far",)))
     session.commit()
-    response = api("officer")("POST", "/api/cases", {"process": version.key, "data": {}})
-    # `far` is unknown at start: the timer cannot be computed -> a clear 422, not a 500
+    response = api("officer")("POST", "/api/cases", {"process": version.key, "data": {"far": "不是日期"}})
+    # `far` is no date: the timer cannot be computed -> a clear 422, not a 500
     assert response.status_code == 422, response.get_json()
     from app.models import Case
 
@@ -106,22 +106,21 @@ def test_a_timer_that_cannot_be_computed_is_a_422_and_changes_nothing(app, sessi
 
 
 def test_a_script_computing_beyond_the_horizon_is_refused_at_run(app, session, user):
-    version = deploy(session, timer_diagram("lim_far2", "end_of_day(far)"))
+    version = deploy(session, timer_diagram("lim_far2", "end_of_day(far)", start_fields=("far",)))
     officer = user("officer")
     with pytest.raises(engine.ProcessFailure, match="20 年"):
-        engine.start_case(
-            session, version, {}, officer, bureau_id=officer.bureau_id, extra_data={"far": "2090-01-01"}
-        )
+        engine.start_case(session, version, {"far": "2090-01-01"}, officer, bureau_id=officer.bureau_id)
     session.rollback()
 
 
 def test_a_computed_iso_duration_is_bounded_before_the_engine_parses_it(app, session, user):
-    version = deploy(session, timer_diagram("lim_dur", "'P' + str_years + 'Y'", kind="timeDuration"))
+    version = deploy(
+        session,
+        timer_diagram("lim_dur", "'P' + str_years + 'Y'", kind="timeDuration", start_fields=("str_years",)),
+    )
     officer = user("officer")
     with pytest.raises(engine.ProcessFailure, match="20 年"):
-        engine.start_case(
-            session, version, {}, officer, bureau_id=officer.bureau_id, extra_data={"str_years": "99999999"}
-        )
+        engine.start_case(session, version, {"str_years": "99999999"}, officer, bureau_id=officer.bureau_id)
     session.rollback()
 
 
