@@ -38,6 +38,7 @@ from app.engine.checks_flow import flow_problems, gateway_warnings
 from app.engine.checks_names import undefined_name_problems
 from app.engine.forms import check_field_definition
 from app.engine.functions import allowed_in_expressions, allowed_in_scripts
+from app.engine.loops import loop_problems
 
 Problem = tuple[str | None, str]
 
@@ -457,4 +458,5 @@ def content_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
         + _timer_problems(doc)
         + _code_problems(doc)
         + _call_problems(doc, known_processes)
+        + loop_problems(doc)
     )

@@ -72,7 +72,7 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
     pending = session.scalars(
         select(Timer).options(lazyload("*")).where(Timer.case_id == case.id, Timer.is_pending)
     ).all()
-    known_timers = {t.engine_task_id for t in pending}
+    known_timers = {t.engine_task_id: t for t in pending}
     for timer in pending:
         if timer.engine_task_id not in waiting:
             timer.cancelled_at = at
@@ -95,7 +95,10 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
             due_by_step[step] = min(due, due_by_step.get(step, due))
         elif step and info.get("kind") == "warning":
             warn_by_step[step] = min(due, warn_by_step.get(step, due))
-        if task_id not in known_timers:
+        if task_id in known_timers:
+            if known_timers[task_id].due_at != due:  # a cycle moved on
+                known_timers[task_id].due_at = due
+        else:
             new_timers.append(
                 {
                     "case_id": case.id,

@@ -32,8 +32,9 @@ MAX_STEPS = 100_000  # evaluation steps of one expression or script
 MAX_SECONDS = 1.0  # wall time of one expression or script
 MAX_STATE_BYTES = 2_000_000  # a case's stored state
 
-# Engine steps run without reaching a wait state (a loop script → gateway → script).
-MAX_ENGINE_ROUNDS = 200
+# Tasks one engine step may run before reaching a wait state (a loop script →
+# gateway → script); the bundled procedures run a few dozen at most.
+MAX_ENGINE_TASKS = 1000
 
 
 def horizon_from(at: dt.datetime) -> dt.datetime:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, lazyload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.clock import now
-from app.engine import incidents, state
+from app.engine import incidents, limits, state
 from app.engine.errors import Conflict, InvalidProcess, ProcessFailure
 from app.engine.expressions import ExpressionError
 from app.engine.functions import RunContext, current_run
@@ -187,5 +187,17 @@ def running(ctx: RunContext, what: str = "流程运行出错"):
 
 
 def run(workflow, ctx: RunContext) -> None:
+    """Run the engine to the next wait; a step that runs more than MAX_ENGINE_TASKS
+    tasks is a loop without a wait state: stopped with an error, nothing saved."""
+    ran = [0]
+
+    def count(_task) -> None:
+        ran[0] += 1
+        if ran[0] > limits.MAX_ENGINE_TASKS:
+            raise ProcessFailure(
+                f"流程在没有等待环节的循环中连续运行了 {limits.MAX_ENGINE_TASKS} 步，已停止，案件未保存："
+                "请流程设计人员在循环中加入用户任务或计时器"
+            )
+
     with running(ctx):
-        workflow.do_engine_steps()
+        workflow.do_engine_steps(did_complete_task=count)
