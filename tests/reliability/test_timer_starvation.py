@@ -8,7 +8,7 @@ import datetime as dt
 import time_machine
 from sqlalchemy import select
 
-from app import engine
+from app import engine, scheduler
 from app.calendar import workdays as cal
 from app.models import Timer
 from app.scheduler import fire_due_timers
@@ -24,29 +24,32 @@ def _start(session, version, officer, n=1):
     ]
 
 
-def test_many_cycling_timers_do_not_starve_an_ordinary_one(app, session, user):
+def test_many_cycling_timers_do_not_starve_an_ordinary_one(app, session, user, monkeypatch):
+    # Batches of 50 here (200 in production): more cycling cases than one batch, each due
+    # before the ordinary timer.
+    monkeypatch.setattr(scheduler, "SWEEP_SECONDS", 600.0)
     officer = user("officer")
     cycling = deploy(session, timer_diagram("starve_cycle", '"R/PT1H"', kind="timeCycle"))
     ordinary = deploy(session, timer_diagram("starve_plain", "working_days(1)"))
     with time_machine.travel(MONDAY, tick=False):
-        cycle_cases = _start(session, cycling, officer, 210)
+        cycle_cases = _start(session, cycling, officer, 80)
         (plain_case,) = _start(session, ordinary, officer)
         session.commit()
     later = MONDAY + dt.timedelta(days=3)
     with time_machine.travel(later, tick=False):
-        fired = fire_due_timers(session)
-    assert fired == 211
+        fired = fire_due_timers(session, batch=50)
+    assert fired == 81
     plain = session.scalar(select(Timer).where(Timer.case_id == plain_case.id))
     assert plain.fired_at is not None
     cycle_rows = session.scalars(select(Timer).where(Timer.case_id.in_([c.id for c in cycle_cases]))).all()
-    assert len(cycle_rows) == 210
+    assert len(cycle_rows) == 80
     # each cycle fired once (catching up) and is due again at its next hour, after now
     assert all(t.fired_at is None and t.due_at > later for t in cycle_rows)
     assert all(t.due_at <= later + dt.timedelta(hours=1) for t in cycle_rows)
     with time_machine.travel(later + dt.timedelta(minutes=1), tick=False):
-        assert fire_due_timers(session) == 0  # nothing is due for ever
+        assert fire_due_timers(session, batch=50) == 0  # nothing is due for ever
     with time_machine.travel(later + dt.timedelta(hours=1, minutes=1), tick=False):
-        assert fire_due_timers(session) == 210
+        assert fire_due_timers(session, batch=50) == 80
 
 
 def test_a_due_timer_the_engine_does_not_fire_backs_off_then_becomes_an_incident(app, session, user):
