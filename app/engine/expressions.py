@@ -396,6 +396,8 @@ class _Evaluator:
         _guard_binop(type(node.op), left, right)
         try:
             return _BINOPS[type(node.op)](left, right)
+        except ZeroDivisionError:
+            raise ExpressionError(f"除数为零（{ast.unparse(node)[:80]}）") from None
         except TypeError:
             symbol = _SYMBOLS[type(node.op)]
             raise ExpressionError(f"类型不匹配：{_kind(left)}与{_kind(right)}不能做 {symbol} 运算") from None
