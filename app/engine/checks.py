@@ -145,7 +145,13 @@ def _kind_problems(doc: Document) -> list[Problem]:
         elif tag in UNSUPPORTED_EVENTS or (tag.endswith("EventDefinition") and tag not in EVENT_DEFINITIONS):
             message = UNSUPPORTED_EVENTS.get(tag, f"不支持的事件类型 {tag}")
             problems.append((parent.get("id"), f"“{label(parent)}”：{message}"))
-    running = {n.get("id") for n in _scope(doc)}
+    running = {  # message flows between pools that do not run are documentation
+        n.get("id")
+        for process in doc.processes
+        if process.get("isExecutable", "true").strip().lower() != "false"
+        for n in process.iter()
+        if is_bpmn(n)
+    }
     for flow in doc.root.iter(bpmn("messageFlow")):
         if flow.get("sourceRef") not in running and flow.get("targetRef") not in running:
             continue  # between pools that do not run: documentation
@@ -274,6 +280,8 @@ def _role_problems(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     roles = "、".join(ROLES.values())
     for process in doc.processes:
+        if process.get("isExecutable", "true").strip().lower() == "false":
+            continue  # a documentation pool: its lanes need name no role (the flag itself is reported)
         lanes = lanes_by_node(process)
         checked: set[str] = set()
         for task in process.iter(bpmn("userTask")):
