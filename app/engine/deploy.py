@@ -52,7 +52,21 @@ def _attach_called_processes(session: Session, parsed: model.ParsedProcess) -> N
     for name in list(parsed.subprocess_specs):
         if parsed.subprocess_specs[name] is not None:
             continue
-        called = published_version(session, name)
+        pinned = next(
+            (c for c in parsed.meta.get("calls", []) if c["process"] == name and c["binding"] == "version"),
+            None,
+        )
+        if pinned is not None:
+            called = find_version(session, name, pinned["version"]) if pinned["version"] else None
+            if called is None or called.state == "draft" or not called.spec_json:
+                parsed.error(
+                    pinned["element_id"],
+                    f"调用活动“{pinned['name']}”固定调用流程“{name}”的第 {pinned['version'] or '?'} 版，但该版本不存在或尚未发布"
+                    "（camunda:calledElementVersion 应为已发布过的版本号）",
+                )
+                continue
+        else:
+            called = published_version(session, name)
         if called is None or not called.spec_json:
             parsed.error(None, f"调用的流程“{name}”没有已发布的版本")
             continue

@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, lazyload
 
 from app.engine import limits
+from app.engine.binding import callee_meta
 from app.engine.errors import ProcessFailure
 from app.models import Case, MessageSubscription, TaskItem, Timer
 
@@ -54,7 +55,7 @@ def step_key(meta: dict, task) -> str:
 def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> None:
     """Bring task_item and timer rows in line with the workflow.  New rows go in as
     one bulk INSERT per table: this runs on every engine step."""
-    meta = case.process_version.meta
+    meta = callee_meta(case.process_version.meta, getattr(workflow, "bound", None))
     steps = meta.get("steps", {})
     timer_meta = meta.get("timers", {})
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}

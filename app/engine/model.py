@@ -19,8 +19,8 @@ from app.domain.roles import role_code
 from app.engine import checks
 from app.engine.bpmn_xml import (
     BPMN_NS,
-    MESSAGE_THROWERS,
     CAMUNDA_NS,
+    MESSAGE_THROWERS,
     NS,
     Document,
     bpmn,

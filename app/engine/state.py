@@ -68,6 +68,9 @@ def dump_state(workflow) -> str:
     try:
         dct = SERIALIZER.to_dict(workflow)
         dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
+        called = getattr(workflow, "called_versions", None)
+        if called:
+            dct["called_versions"] = called  # see app.engine.binding
         text = json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
     finally:
         REGISTRY._encoder_mode = False
@@ -78,11 +81,17 @@ def dump_state(workflow) -> str:
     return text
 
 
-def load_state(state_json: str, spec, subprocess_specs) -> BpmnWorkflow:
+def load_state(state_json: str, spec, subprocess_specs, rebind=None) -> BpmnWorkflow:
+    """rebind(called_versions) -> subprocess specs: the called processes' versions
+    this case runs (app.engine.binding)."""
     dct = json.loads(state_json, cls=SERIALIZER.json_decoder_cls)
+    called = dct.pop("called_versions", None) or {}
+    if rebind is not None:
+        subprocess_specs = rebind(called)
     SERIALIZER.migrate(dct)
     workflow = REGISTRY.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
     workflow.script_engine = SCRIPT_ENGINE
+    workflow.called_versions = called
     return workflow
 
 
