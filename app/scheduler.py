@@ -7,6 +7,7 @@ LOCKED, the case version counter), never from this process's memory.
 from __future__ import annotations
 
 import logging
+import time
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -24,10 +25,27 @@ from app.platforms import jobs as platform_jobs
 log = logging.getLogger(__name__)
 
 
-def fire_due_timers(session, at=None) -> int:
-    """Fire every due timer once, one transaction per case; returns how many fired."""
+SWEEP_SECONDS = 60.0  # one sweep stops taking new batches after this; the next goes on
+
+
+def fire_due_timers(session, at=None, batch: int = 200) -> int:
+    """Fire every due timer once, one transaction per case, batch after batch until
+    none is due; returns how many fired.  Each case is tried once per sweep: one that
+    fired is no longer due (or, a cycle, due later), one that did not is marked with a
+    later attempt or an incident, one held by another scheduler is left to it."""
     at = at or now()
-    return sum(fire_case(session, case_id, at) for case_id in engine.due_timer_case_ids(session, at))
+    began = time.monotonic()
+    tried: set[int] = set()
+    fired = 0
+    while time.monotonic() - began < SWEEP_SECONDS:
+        case_ids = engine.due_timer_case_ids(session, at, limit=batch, exclude=tried)
+        session.commit()  # end the read: each case below is its own transaction
+        if not case_ids:
+            break
+        for case_id in case_ids:
+            tried.add(case_id)
+            fired += fire_case(session, case_id, at)
+    return fired
 
 
 def fire_case(session, case_id: int, at) -> int:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.cases.search import case_matches, clean_query
 from app.models import Case
 
 
@@ -22,11 +23,9 @@ def case_rows(
         stmt = stmt.where(Case.status == status)
     if process:
         stmt = stmt.where(Case.process_key == process)
+    query = clean_query(query)
     if query:
-        like = f"%{query}%"
-        stmt = stmt.where(
-            or_(Case.number.like(like), Case.subject_name.like(like), Case.credit_code.like(like))
-        )
+        stmt = stmt.where(case_matches(query))
     return list(session.scalars(stmt.order_by(Case.created_at.desc()).limit(limit)).unique())
 
 

@@ -27,6 +27,7 @@ KINDS_BY_SITUATION: dict[str, set[str]] = {
 }
 DEFAULT_KINDS = {"unit", "person"}
 MAX_SUBJECTS = 20
+PARTY_FIELDS = (("address", "送达地址", 200), ("contact", "联系电话", 50), ("legal_rep", "法定代表人", 50))
 MANAGEMENT_YEARS = 3  # statutory; listing.bpmn's `period_years` says the same for the flow
 
 
@@ -37,6 +38,10 @@ class Subject:
     role: str
     credit_code: str | None = None
     id_number_masked: str | None = None
+    # what service needs (送达): optional, kept with the case
+    address: str = ""
+    contact: str = ""
+    legal_rep: str = ""
 
     @property
     def identifier(self) -> str:
@@ -49,6 +54,9 @@ class Subject:
             "role": self.role,
             "credit_code": self.credit_code,
             "id_number_masked": self.id_number_masked,
+            "address": self.address,
+            "contact": self.contact,
+            "legal_rep": self.legal_rep,
         }
 
 
@@ -93,13 +101,19 @@ def parse_subjects(raw, situation: str | None) -> tuple[list[Subject], dict[str,
             errors[f"{key}.name"] = "请填写主体名称（200字以内）"
         if role not in SUBJECT_ROLES:
             errors[f"{key}.role"] = f"身份应为：{'、'.join(SUBJECT_ROLES)}"
+        party = {}
+        for field, label, limit in PARTY_FIELDS:
+            value = str(item.get(field) or "").strip()
+            if len(value) > limit:
+                errors[f"{key}.{field}"] = f"{label}不能超过{limit}字"
+            party[field] = value[:limit]
         if kind == "person":
             problem = id_number_error(str(item.get("id_number") or ""))
             if problem:
                 errors[f"{key}.id_number"] = problem
                 continue
             subjects.append(
-                Subject(kind, name, role, id_number_masked=mask_id_number(str(item["id_number"])))
+                Subject(kind, name, role, id_number_masked=mask_id_number(str(item["id_number"])), **party)
             )
         else:
             code = str(item.get("credit_code") or "").strip().upper()
@@ -107,7 +121,7 @@ def parse_subjects(raw, situation: str | None) -> tuple[list[Subject], dict[str,
             if problem:
                 errors[f"{key}.credit_code"] = problem
                 continue
-            subjects.append(Subject(kind, name, role, credit_code=code))
+            subjects.append(Subject(kind, name, role, credit_code=code, **party))
     codes = [s.credit_code for s in subjects if s.credit_code]
     if len(codes) != len(set(codes)):
         errors["subjects"] = "同一统一社会信用代码重复填写"

@@ -115,7 +115,10 @@ def select_processes(root, expected_key: str | None = None) -> Document:
         doc.problems.append(
             (
                 main.get("id"),
-                (f'流程“{label(main)}”被标记为不可执行（isExecutable="false"）：请在流程属性中勾选“可执行”'),
+                (
+                    f'流程“{label(main)}”被标记为不可执行（isExecutable="false"）：建模工具把它当作说明文档，'
+                    "系统不会运行它。要运行这个流程，请点击“设为可执行”，或在流程属性中勾选“可执行”"
+                ),
             )
         )
     doc.main = main
@@ -128,6 +131,15 @@ def select_processes(root, expected_key: str | None = None) -> Document:
                 doc.processes.append(target)
                 queue.append(target)
     return doc
+
+
+def make_executable(root, key: str | None = None) -> bool:
+    """Mark the process a file deploys as executable; False when there is none."""
+    doc = select_processes(root, key)
+    if doc.main is None:
+        return False
+    doc.main.set("isExecutable", "true")
+    return True
 
 
 def lanes_by_node(process) -> dict[str, etree._Element]:

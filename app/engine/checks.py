@@ -17,7 +17,7 @@ from collections import Counter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from app.domain.roles import ROLES, role_code
-from app.engine import expressions
+from app.engine import expressions, limits
 from app.engine.bpmn_xml import (
     NS,
     Document,
@@ -38,6 +38,7 @@ from app.engine.checks_flow import flow_problems, gateway_warnings
 from app.engine.checks_names import undefined_name_problems
 from app.engine.forms import check_field_definition
 from app.engine.functions import allowed_in_expressions, allowed_in_scripts
+from app.engine.loops import loop_problems
 
 Problem = tuple[str | None, str]
 
@@ -144,7 +145,13 @@ def _kind_problems(doc: Document) -> list[Problem]:
         elif tag in UNSUPPORTED_EVENTS or (tag.endswith("EventDefinition") and tag not in EVENT_DEFINITIONS):
             message = UNSUPPORTED_EVENTS.get(tag, f"不支持的事件类型 {tag}")
             problems.append((parent.get("id"), f"“{label(parent)}”：{message}"))
-    running = {n.get("id") for n in _scope(doc)}
+    running = {  # message flows between pools that do not run are documentation
+        n.get("id")
+        for process in doc.processes
+        if process.get("isExecutable", "true").strip().lower() != "false"
+        for n in process.iter()
+        if is_bpmn(n)
+    }
     for flow in doc.root.iter(bpmn("messageFlow")):
         if flow.get("sourceRef") not in running and flow.get("targetRef") not in running:
             continue  # between pools that do not run: documentation
@@ -273,6 +280,8 @@ def _role_problems(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     roles = "、".join(ROLES.values())
     for process in doc.processes:
+        if process.get("isExecutable", "true").strip().lower() == "false":
+            continue  # a documentation pool: its lanes need name no role (the flag itself is reported)
         lanes = lanes_by_node(process)
         checked: set[str] = set()
         for task in process.iter(bpmn("userTask")):
@@ -331,6 +340,9 @@ def _timer_problem(expression: str) -> str | None:
     if isinstance(body, ast.Constant):
         if not isinstance(body.value, str):
             return '计时器表达式应得到日期时间或时长，例如 working_days(3) 或 "P5D"'
+        problem = limits.timer_text_problem(body.value)  # before the parser: P99999999Y loops
+        if problem:
+            return f"计时器值“{body.value}”：{problem}"
         try:
             if body.value.upper().startswith("R"):
                 TimerEventDefinition.parse_iso_recurring_interval(body.value)
@@ -454,4 +466,5 @@ def content_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
         + _timer_problems(doc)
         + _code_problems(doc)
         + _call_problems(doc, known_processes)
+        + loop_problems(doc)
     )

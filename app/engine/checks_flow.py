@@ -212,7 +212,7 @@ def _timer_shape_problems(doc: Document) -> list[Problem]:
             _, expression = timer_value(definition)
             try:
                 tree = ast.parse(expression.strip(), mode="eval") if expression else None
-            except (SyntaxError, ValueError):
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 tree = None  # reported by the expression checks
             if tree is None:
                 continue
@@ -266,7 +266,7 @@ def _covered(conditions: list[str], enums: dict[str, list[set]]) -> bool:
     `field == 'value'` tests that together name every option of an enum field."""
     try:
         bodies = [ast.parse(source.strip(), mode="eval").body for source in conditions]
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     if len(bodies) == 2 and _complementary(*bodies):
         return True

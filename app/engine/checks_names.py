@@ -28,7 +28,7 @@ FORM_RULES = ("required_if", "valid_if")
 def _parse(source: str, mode: str):
     try:
         return ast.parse(source.strip(), mode=mode)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None  # the syntax error is reported by the expression checks
 
 

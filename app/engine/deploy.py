@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.clock import now
 from app.engine import checks, model, state, store
 from app.engine.bpmn_xml import as_text
+from app.engine.camunda import import_camunda
 from app.engine.errors import Conflict, InvalidProcess, NotAllowed
 from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
 
@@ -51,7 +52,21 @@ def _attach_called_processes(session: Session, parsed: model.ParsedProcess) -> N
     for name in list(parsed.subprocess_specs):
         if parsed.subprocess_specs[name] is not None:
             continue
-        called = published_version(session, name)
+        pinned = next(
+            (c for c in parsed.meta.get("calls", []) if c["process"] == name and c["binding"] == "version"),
+            None,
+        )
+        if pinned is not None:
+            called = find_version(session, name, pinned["version"]) if pinned["version"] else None
+            if called is None or called.state == "draft" or not called.spec_json:
+                parsed.error(
+                    pinned["element_id"],
+                    f"调用活动“{pinned['name']}”固定调用流程“{name}”的第 {pinned['version'] or '?'} 版，但该版本不存在或尚未发布"
+                    "（camunda:calledElementVersion 应为已发布过的版本号）",
+                )
+                continue
+        else:
+            called = published_version(session, name)
         if called is None or not called.spec_json:
             parsed.error(None, f"调用的流程“{name}”没有已发布的版本")
             continue
@@ -118,7 +133,10 @@ def save_draft(
 ) -> ProcessVersion:
     """Validate and store a draft.  A draft with errors is stored too, marked invalid."""
     text = as_text(xml) if isinstance(xml, bytes) else xml
+    text, translated = import_camunda(text)  # Camunda Modeler / Activiti files: what we changed
     parsed = model.parse_process(text, known_process_keys(session), expected_key=expected_key)
+    for element_id, message in translated:
+        parsed.warn(element_id, f"已转换：{message}")
     key = parsed.process_id or expected_key or "unknown"
     if expected_key and parsed.process_id and parsed.process_id != expected_key:
         parsed.error(parsed.process_id, f"流程标识为“{parsed.process_id}”，与目标流程“{expected_key}”不一致")
@@ -219,6 +237,40 @@ def find_version(session: Session, key: str, number: int) -> ProcessVersion | No
     return session.scalar(
         select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.number == number)
     )
+
+
+def call_graph(session: Session) -> list[dict]:
+    """Which process calls which, read from each process's newest version."""
+    newest: dict[str, ProcessVersion] = {}
+    for version in session.scalars(
+        select(ProcessVersion).order_by(ProcessVersion.key, ProcessVersion.number)
+    ):
+        newest[version.key] = version
+    rows = []
+    for key, version in newest.items():
+        for call in (version.meta or {}).get("calls", []):
+            callee = newest.get(call["process"])
+            rows.append(
+                {
+                    "caller": key,
+                    "caller_name": version.name,
+                    "element": call["name"],
+                    "callee": call["process"],
+                    "callee_name": callee.name
+                    if callee
+                    else ("本文件中的流程" if call.get("in_file") else "（不存在）"),
+                    "binding": (
+                        "随调用方文件"
+                        if call.get("in_file")
+                        else (
+                            f"固定第 {call['version']} 版"
+                            if call["binding"] == "version"
+                            else "调用时的现行版本"
+                        )
+                    ),
+                }
+            )
+    return rows
 
 
 @dataclass

@@ -16,8 +16,11 @@ from __future__ import annotations
 import ast
 import operator
 import re
+import time
 from functools import lru_cache
 from typing import Any, Callable, Mapping
+
+from app.engine import limits
 
 
 class ExpressionError(ValueError):
@@ -152,6 +155,55 @@ def check_expression(node: ast.AST, functions: Mapping[str, Any]) -> None:
     raise ExpressionError(f"不允许的语法：{type(node).__name__}")
 
 
+def _check_depth(tree: ast.AST) -> None:
+    """Refuse deep nesting before anything recursive walks the tree."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limits.MAX_DEPTH:
+            raise ExpressionError(f"表达式嵌套过深（超过 {limits.MAX_DEPTH} 层），请拆分为几步")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _parse(source: str, mode: str) -> ast.AST:
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        where = f"（第 {exc.lineno} 行）" if mode == "exec" else ""
+        raise ExpressionError(f"语法错误{where}：{_syntax_message(exc.msg)}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("表达式嵌套过深，请拆分为几步") from None
+    _check_depth(tree)
+    return tree
+
+
+def _is_constant(node: ast.AST) -> bool:
+    """No names and no calls: the value is the same whenever it is computed."""
+    return not any(isinstance(n, (ast.Name, ast.Call)) for n in ast.walk(node))
+
+
+def check_constants(tree: ast.AST) -> None:
+    """What can be refused from the source alone: constant parts that break the limits
+    (`'a' * 100000000`, `1 / 0`) and constant counts over a function's bound
+    (`working_days(99999)`)."""
+    from app.engine.functions import COUNT_ARGUMENTS, _to_int
+
+    stack = [tree.body if isinstance(tree, ast.Expression) else tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.expr) and not isinstance(node, ast.Constant) and _is_constant(node):
+            _Evaluator({}, {}).run(node)
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in COUNT_ARGUMENTS:
+            position, unit = COUNT_ARGUMENTS[node.func.id]
+            if position < len(node.args) and isinstance(node.args[position], ast.Constant):
+                try:
+                    _to_int(node.args[position].value, unit)
+                except ValueError as exc:
+                    raise ExpressionError(f"{node.func.id}()：{exc}") from None
+        stack.extend(ast.iter_child_nodes(node))
+
+
 def parse_expression(source: str, functions: Mapping[str, Any]) -> ast.Expression:
     return _parse_expression_cached(source, frozenset(functions))
 
@@ -164,11 +216,9 @@ def _parse_expression_cached(source: str, function_names: frozenset[str]) -> ast
     source = str(source).strip()
     if len(source) > _MAX_LENGTH:
         raise ExpressionError("表达式过长")
-    try:
-        tree = ast.parse(source, mode="eval")
-    except SyntaxError as exc:
-        raise ExpressionError(f"语法错误：{_syntax_message(exc.msg)}") from None
+    tree = _parse(source, "eval")
     check_expression(tree, functions)
+    check_constants(tree)
     return tree
 
 
@@ -183,10 +233,7 @@ def _parse_script_cached(source: str, function_names: frozenset[str]) -> tuple[a
         return ()
     if len(source) > _MAX_LENGTH * 5:
         raise ExpressionError("脚本过长")
-    try:
-        module = ast.parse(str(source), mode="exec")
-    except SyntaxError as exc:
-        raise ExpressionError(f"语法错误（第 {exc.lineno} 行）：{_syntax_message(exc.msg)}") from None
+    module = _parse(str(source), "exec")
     for stmt in module.body:
         if isinstance(stmt, ast.Assign):
             if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
@@ -195,21 +242,117 @@ def _parse_script_cached(source: str, function_names: frozenset[str]) -> tuple[a
             if stmt.targets[0].id in functions:
                 raise ExpressionError(f"第 {stmt.lineno} 行：变量名 {stmt.targets[0].id} 与函数同名")
             check_expression(stmt.value, functions)
+            check_constants(stmt.value)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             check_expression(stmt.value, functions)
+            check_constants(stmt.value)
         else:
             raise ExpressionError(f"第 {stmt.lineno} 行：脚本只允许赋值语句和函数调用")
     return tuple(module.body)
+
+
+_FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def _size_checked(value: Any) -> Any:
+    """Refuse a computed value larger than the limits (strings, lists, huge numbers)."""
+    if isinstance(value, str):
+        if len(value) > limits.MAX_STRING:
+            raise ExpressionError(f"计算出的文字过长（超过 {limits.MAX_STRING} 个字符）")
+    elif isinstance(value, (list, tuple, dict, set)):
+        if len(value) > limits.MAX_ITEMS:
+            raise ExpressionError(f"计算出的列表过长（超过 {limits.MAX_ITEMS} 项）")
+    elif isinstance(value, int) and value.bit_length() > 256:
+        raise ExpressionError("数值过大")
+    return value
+
+
+def _sized(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple)) else 0
+
+
+def _guard_binop(op: type, left: Any, right: Any) -> None:
+    """Refuse before computing what would be too large to compute at all."""
+    if op is ast.Mult:
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+                if len(seq) * max(times, 0) > limits.MAX_STRING:
+                    raise ExpressionError("重复次数过多，结果过长")
+    elif op is ast.Add:
+        if _sized(left) + _sized(right) > limits.MAX_STRING:
+            raise ExpressionError("拼接的结果过长")
+    elif op is ast.Mod and isinstance(left, str):
+        for width, precision in _FORMAT_WIDTH.findall(left):
+            if "*" in (width, precision):
+                raise ExpressionError("格式化不支持 * 宽度")
+            if int(width or 0) > 1000 or int(precision or 0) > 1000:
+                raise ExpressionError("格式化宽度过大")
+
+
+_ERRORS: tuple[tuple[type, str], ...] = (
+    (ZeroDivisionError, "除数为零"),
+    (OverflowError, "数值超出范围"),
+    (RecursionError, "嵌套过深"),
+    (MemoryError, "计算结果过大"),
+    (TypeError, "类型不匹配"),
+)
+
+
+def _as_expression_error(exc: Exception) -> ExpressionError:
+    for kind, message in _ERRORS:
+        if isinstance(exc, kind):
+            return ExpressionError(f"{message}（{exc}）" if kind is TypeError else message)
+    return ExpressionError(str(exc))  # ValueError and KeyError from functions carry Chinese text
+
+
+_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%"}
+_KINDS = (
+    (bool, "布尔值"),
+    (int, "数字"),
+    (float, "数字"),
+    (str, "文字"),
+    (list, "列表"),
+    (tuple, "列表"),
+    (dict, "字典"),
+)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "空值"
+    return next((label for kind, label in _KINDS if isinstance(value, kind)), type(value).__name__)
 
 
 class _Evaluator:
     def __init__(self, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]):
         self.names = names
         self.functions = functions
+        self.steps = 0
+        self.deadline = time.monotonic() + limits.MAX_SECONDS
 
     def eval(self, node: ast.AST) -> Any:
+        self.steps += 1
+        if self.steps > limits.MAX_STEPS or (self.steps % 64 == 0 and time.monotonic() > self.deadline):
+            raise ExpressionError("表达式计算时间过长，已停止")
         method = getattr(self, "_" + type(node).__name__)
-        return method(node)
+        return _size_checked(method(node))
+
+    def run(self, node: ast.AST) -> Any:
+        """Evaluate one tree; every failure becomes an ExpressionError with a message."""
+        try:
+            return self.eval(node)
+        except ExpressionError:
+            raise
+        except (
+            ArithmeticError,
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+            RecursionError,
+            MemoryError,
+        ) as exc:
+            raise _as_expression_error(exc) from exc
 
     def _Expression(self, node):
         return self.eval(node.body)
@@ -249,7 +392,15 @@ class _Evaluator:
         return result
 
     def _BinOp(self, node):
-        return _BINOPS[type(node.op)](self.eval(node.left), self.eval(node.right))
+        left, right = self.eval(node.left), self.eval(node.right)
+        _guard_binop(type(node.op), left, right)
+        try:
+            return _BINOPS[type(node.op)](left, right)
+        except ZeroDivisionError:
+            raise ExpressionError(f"除数为零（{ast.unparse(node)[:80]}）") from None
+        except TypeError:
+            symbol = _SYMBOLS[type(node.op)]
+            raise ExpressionError(f"类型不匹配：{_kind(left)}与{_kind(right)}不能做 {symbol} 运算") from None
 
     def _UnaryOp(self, node):
         return _UNARY[type(node.op)](self.eval(node.operand))
@@ -283,7 +434,7 @@ class _Evaluator:
 
 def evaluate(source: str, names: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]]) -> Any:
     tree = parse_expression(source, functions)
-    return _Evaluator(names, functions).eval(tree)
+    return _Evaluator(names, functions).run(tree)
 
 
 def execute(source: str, names: dict[str, Any], functions: Mapping[str, Callable[..., Any]]) -> None:
@@ -291,6 +442,6 @@ def execute(source: str, names: dict[str, Any], functions: Mapping[str, Callable
     evaluator = _Evaluator(names, functions)
     for stmt in parse_script(source, functions):
         if isinstance(stmt, ast.Assign):
-            names[stmt.targets[0].id] = evaluator.eval(stmt.value)
+            names[stmt.targets[0].id] = evaluator.run(stmt.value)
         else:
-            evaluator.eval(stmt.value)
+            evaluator.run(stmt.value)

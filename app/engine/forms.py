@@ -154,6 +154,12 @@ def _coerce(f: FormField, raw: Any) -> tuple[Any, str | None]:
     return None, "类型不受支持"
 
 
+def _missing_message(f: FormField) -> str:
+    """请选择 for a choice (options, dates), 请填写 for what is typed."""
+    chosen = f.type in ("enum", "boolean", "date") or (f.type == "list" and f.options)
+    return f"请选择“{f.label}”" if chosen else f"请填写“{f.label}”"
+
+
 def validate(
     fields: list[FormField],
     submitted: Mapping[str, Any],
@@ -184,11 +190,11 @@ def validate(
         missing = value is None
         try:
             if f.required and missing:
-                errors[f.id] = f"请填写“{f.label}”"
+                errors[f.id] = _missing_message(f)
                 continue
             condition = f.constraints.get("required_if")
             if condition and missing and expressions.evaluate(condition, names, functions):
-                errors[f.id] = f"请填写“{f.label}”"
+                errors[f.id] = _missing_message(f)
                 continue
             if not missing and isinstance(value, (str, list)):
                 if "maxlength" in f.constraints and len(value) > float(f.constraints["maxlength"]):

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from app import clock
 from app.calendar import workdays as cal
+from app.engine import limits
 
 
 @dataclass
@@ -36,6 +37,9 @@ current_run: contextvars.ContextVar[RunContext | None] = contextvars.ContextVar(
 PURE: dict[str, Callable[..., Any]] = {}
 ACTIONS: dict[str, Callable[..., Any]] = {}
 DESCRIPTIONS: dict[str, str] = {}
+# Functions taking a count: name -> (argument position, unit of limits.MAX_COUNT); a
+# constant count over the limit is refused when the diagram is saved.
+COUNT_ARGUMENTS: dict[str, tuple[int, str]] = {}
 
 
 # Where working-day arithmetic gets the administrators' overrides.  Set by the app
@@ -47,10 +51,12 @@ def _no_overrides() -> cal.Overrides:
 overrides_provider: Callable[[], cal.Overrides] = _no_overrides
 
 
-def pure(description: str):
+def pure(description: str, count: tuple[int, str] | None = None):
     def register(fn):
         PURE[fn.__name__] = fn
         DESCRIPTIONS[fn.__name__] = description
+        if count is not None:
+            COUNT_ARGUMENTS[fn.__name__] = count
         return fn
 
     return register
@@ -91,9 +97,16 @@ def _deadline_iso(deadline: cal.Deadline) -> str:
     return deadline.end_utc.isoformat()
 
 
-def _to_int(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, float)) or int(n) != n or n < 0:
+def _to_int(n: Any, unit: str = "days") -> int:
+    """A count of `unit` (days, workdays, months, years) within the engine's limits."""
+    if isinstance(n, bool) or not isinstance(n, (int, float)) or n != n or n in (float("inf"), float("-inf")):
         raise ValueError(f"天数/月数必须是非负整数：{n!r}")
+    if int(n) != n or n < 0:
+        raise ValueError(f"天数/月数必须是非负整数：{n!r}")
+    if n > limits.MAX_COUNT[unit]:
+        raise ValueError(
+            f"数值 {int(n)} 超出上限 {limits.MAX_COUNT[unit]}（不超过 {limits.HORIZON_YEARS} 年）"
+        )
     return int(n)
 
 
@@ -105,44 +118,48 @@ def today() -> str:
     return clock.today().isoformat()
 
 
-@pure("从今天起第 n 个工作日结束时（不含当日）")
+@pure("从今天起第 n 个工作日结束时（不含当日）", count=(0, "workdays"))
 def working_days(n) -> str:
     return working_days_from(today(), n)
 
 
-@pure("从指定日期起第 n 个工作日结束时（不含当日）")
+@pure("从指定日期起第 n 个工作日结束时（不含当日）", count=(1, "workdays"))
 def working_days_from(start, n) -> str:
-    return _deadline_iso(cal.add_working_days(_as_date(start), _to_int(n), overrides_provider()))
+    return _deadline_iso(cal.add_working_days(_as_date(start), _to_int(n, "workdays"), overrides_provider()))
 
 
-@pure("从今天起 n 个自然日结束时")
+@pure("从今天起 n 个自然日结束时", count=(0, "days"))
 def calendar_days(n) -> str:
     return cal.end_of_day_utc(_as_date(today()) + dt.timedelta(days=_to_int(n))).isoformat()
 
 
-@pure("从今天起 n 个月（当日结束时）")
+@pure("从今天起 n 个月（当日结束时）", count=(0, "months"))
 def months(n) -> str:
     return months_from(today(), n)
 
 
-@pure("从指定日期起 n 个月（当日结束时）")
+@pure("从指定日期起 n 个月（当日结束时）", count=(1, "months"))
 def months_from(start, n) -> str:
-    return cal.end_of_day_utc(cal.add_months(_as_date(start), _to_int(n))).isoformat()
+    return cal.end_of_day_utc(cal.add_months(_as_date(start), _to_int(n, "months"))).isoformat()
 
 
-@pure("从今天起 n 年（当日结束时）")
+@pure("从今天起 n 年（当日结束时）", count=(0, "years"))
 def years(n) -> str:
-    return months(_to_int(n) * 12)
+    return months(_to_int(n, "years") * 12)
 
 
-@pure("从指定日期起 n 年（当日结束时）")
+@pure("从指定日期起 n 年（当日结束时）", count=(1, "years"))
 def years_from(start, n) -> str:
-    return months_from(start, _to_int(n) * 12)
+    return months_from(start, _to_int(n, "years") * 12)
 
 
 @pure("数值或列表的长度")
 def count(value) -> int:
-    return len(value or [])
+    if not value:
+        return 0
+    if not isinstance(value, (list, tuple, dict, str)):
+        raise ValueError(f"count() 只能计算列表或文字的长度，得到的是 {type(value).__name__}")
+    return len(value)
 
 
 @pure("本案件是否已办理过某类环节（按环节类型 step_kind），如 done_kind('supplement')")

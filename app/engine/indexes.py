@@ -15,6 +15,9 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, lazyload
 
+from app.engine import limits
+from app.engine.binding import callee_meta
+from app.engine.errors import ProcessFailure
 from app.models import Case, MessageSubscription, TaskItem, Timer
 
 MAX_CORRELATION_VALUES = 50  # a case waits under at most this many values of one key
@@ -52,7 +55,7 @@ def step_key(meta: dict, task) -> str:
 def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> None:
     """Bring task_item and timer rows in line with the workflow.  New rows go in as
     one bulk INSERT per table: this runs on every engine step."""
-    meta = case.process_version.meta
+    meta = callee_meta(case.process_version.meta, getattr(workflow, "bound", None))
     steps = meta.get("steps", {})
     timer_meta = meta.get("timers", {})
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
@@ -70,7 +73,7 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
     pending = session.scalars(
         select(Timer).options(lazyload("*")).where(Timer.case_id == case.id, Timer.is_pending)
     ).all()
-    known_timers = {t.engine_task_id for t in pending}
+    known_timers = {t.engine_task_id: t for t in pending}
     for timer in pending:
         if timer.engine_task_id not in waiting:
             timer.cancelled_at = at
@@ -85,12 +88,18 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
         due = timer_due(task)
         if due is None:
             continue
+        if due > limits.horizon_from(at):
+            name = info.get("name") or element_id
+            raise ProcessFailure(f"{limits.horizon_message()}：“{name}”定在 {due:%Y-%m-%d}")
         step = info.get("step")
         if step and info.get("kind") in ("deadline", "cutoff"):
             due_by_step[step] = min(due, due_by_step.get(step, due))
         elif step and info.get("kind") == "warning":
             warn_by_step[step] = min(due, warn_by_step.get(step, due))
-        if task_id not in known_timers:
+        if task_id in known_timers:
+            if known_timers[task_id].due_at != due:  # a cycle moved on
+                known_timers[task_id].due_at = due
+        else:
             new_timers.append(
                 {
                     "case_id": case.id,

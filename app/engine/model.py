@@ -19,6 +19,7 @@ from app.domain.roles import role_code
 from app.engine import checks
 from app.engine.bpmn_xml import (
     BPMN_NS,
+    CAMUNDA_NS,
     MESSAGE_THROWERS,
     NS,
     Document,
@@ -155,6 +156,7 @@ def _read_meta(doc: Document) -> dict:
         "start_role": start_role,
         "timers": timers,
         "scopes": scopes,
+        "calls": read_calls(doc),
     }
 
 
@@ -177,6 +179,28 @@ def _read_messages(doc: Document) -> dict:
                 if tag == "startEvent" and node.getparent() is doc.main:
                     starts.add(name)
     return {"throws": sorted(throws), "catches": sorted(catches), "starts": sorted(starts)}
+
+
+def read_calls(doc: Document) -> list[dict]:
+    """The call activities of the file: which process each calls, and how the version
+    is chosen (Camunda's calledElementBinding: latest by default, or a pinned version)."""
+    in_file = {p.get("id") for p in doc.processes}
+    calls = []
+    for process in doc.processes:
+        for call in process.iter(bpmn("callActivity")):
+            binding = (call.get(f"{{{CAMUNDA_NS}}}calledElementBinding") or "latest").strip()
+            version = (call.get(f"{{{CAMUNDA_NS}}}calledElementVersion") or "").strip()
+            calls.append(
+                {
+                    "element_id": call.get("id"),
+                    "name": label(call),
+                    "process": (call.get("calledElement") or "").strip(),
+                    "in_file": (call.get("calledElement") or "").strip() in in_file,
+                    "binding": "version" if binding == "version" else "latest",
+                    "version": int(version) if version.isdigit() else None,
+                }
+            )
+    return calls
 
 
 def _read_root(data: bytes, result: ParsedProcess):
@@ -246,6 +270,9 @@ def parse_process(
         result.error(element_id, message)
     for element_id, message in checks.warnings(doc):
         result.warn(element_id, message)
+    for problem in result.errors:
+        if problem["element_id"] == doc.process_id and 'isExecutable="false"' in problem["message"]:
+            problem["fix"] = "make_executable"  # the editor offers a one-click fix
     result.meta = _read_meta(doc)
     if not structure and not doc.problems:
         _parse_with_spiff(root, result)

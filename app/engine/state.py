@@ -15,7 +15,9 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from app.engine import limits
 from app.engine.environment import SCRIPT_ENGINE
+from app.engine.errors import ProcessFailure
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -66,16 +68,30 @@ def dump_state(workflow) -> str:
     try:
         dct = SERIALIZER.to_dict(workflow)
         dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
-        return json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
+        called = getattr(workflow, "called_versions", None)
+        if called:
+            dct["called_versions"] = called  # see app.engine.binding
+        text = json.dumps(dct, cls=SERIALIZER._encoder_cls, separators=(",", ":"))
     finally:
         REGISTRY._encoder_mode = False
+    if len(text) > limits.MAX_STATE_BYTES:
+        raise ProcessFailure(
+            f"案件数据过大（{len(text) // 1000} KB，上限 {limits.MAX_STATE_BYTES // 1000} KB）：流程的脚本生成了过多数据"
+        )
+    return text
 
 
-def load_state(state_json: str, spec, subprocess_specs) -> BpmnWorkflow:
+def load_state(state_json: str, spec, subprocess_specs, rebind=None) -> BpmnWorkflow:
+    """rebind(called_versions) -> subprocess specs: the called processes' versions
+    this case runs (app.engine.binding)."""
     dct = json.loads(state_json, cls=SERIALIZER.json_decoder_cls)
+    called = dct.pop("called_versions", None) or {}
+    if rebind is not None:
+        subprocess_specs = rebind(called)
     SERIALIZER.migrate(dct)
     workflow = REGISTRY.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
     workflow.script_engine = SCRIPT_ENGINE
+    workflow.called_versions = called
     return workflow
 
 

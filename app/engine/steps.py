@@ -9,12 +9,12 @@ from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.calendar.workdays import SHANGHAI, local_date
 from app.clock import now
 from app.domain.roles import role_label
-from app.engine import delivery, forms, state, store
+from app.engine import binding, delivery, forms, state, store
 from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.functions import RunContext
 from app.engine.indexes import sync_indexes
@@ -30,8 +30,17 @@ def start_form(version: ProcessVersion) -> list[forms.FormField]:
     return [forms.FormField.from_dict(f) for f in version.meta.get("start_form", [])]
 
 
-def task_form(version: ProcessVersion, step: str) -> list[forms.FormField]:
-    step_meta = version.meta.get("steps", {}).get(step, {})
+def task_form(version: ProcessVersion, step: str, case: Case | None = None) -> list[forms.FormField]:
+    """The form of a step; a called process's step (`<key>:<id>`) has the form of
+    the called version the case runs."""
+    meta = version.meta
+    if case is not None and ":" in step:
+        recorded = binding.recorded_versions(case.state)
+        key = step.split(":", 1)[0]
+        if key in recorded:
+            called = object_session(case).get(ProcessVersion, recorded[key])
+            meta = binding.callee_meta(meta, binding.Bound(versions={key: called}))
+    step_meta = meta.get("steps", {}).get(step, {})
     return [forms.FormField.from_dict(f) for f in step_meta.get("form", [])]
 
 
@@ -72,8 +81,7 @@ def start_case(
     if errors:
         raise FormInvalid(errors)
     at = now()
-    spec, subprocess_specs = store.spec_for(version)
-    workflow = state.new_workflow(spec, subprocess_specs)
+    workflow = store.new_workflow(session, version)
     initial = {**(extra_data or {}), **clean, "steps": {}}
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
@@ -118,6 +126,8 @@ def _first_save(
     session: Session, case: Case, workflow, ctx: RunContext, at, *, summary, data, depth=0
 ) -> None:
     events = workflow.get_events()
+    if getattr(workflow, "bound", None) is not None:
+        workflow.called_versions = binding.record_calls(workflow, workflow.bound)
     case.state = state.dump_state(workflow)
     if workflow.is_completed():
         case.status = store.outcome(workflow)
@@ -141,8 +151,7 @@ def start_case_by_message(
 ) -> Case:
     """A new case of `version` whose message start event catches `event` (its none
     start events, if any, are passed over).  It is about what the sender is about."""
-    spec, subprocess_specs = store.spec_for(version)
-    workflow = state.new_workflow(spec, subprocess_specs)
+    workflow = store.new_workflow(session, version)
     initial = {**payload, "steps": {}}
     for task in workflow.get_tasks(state=TaskState.READY):
         task.data.update(initial)
@@ -287,7 +296,9 @@ def complete(
     if task is None:
         raise Conflict("该任务已不再需要办理（流程已转向其他环节）")
     kinds = done_kinds(case.process_version, task.data)
-    clean, errors = forms.validate(task_form(case.process_version, item.step), submitted, task.data, kinds)
+    clean, errors = forms.validate(
+        task_form(case.process_version, item.step, case), submitted, task.data, kinds
+    )
     if errors:
         raise FormInvalid(errors)
     at = now()

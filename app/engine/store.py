@@ -13,11 +13,11 @@ from typing import Any, Callable
 
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, lazyload, undefer
+from sqlalchemy.orm import Session, lazyload, object_session, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.clock import now
-from app.engine import incidents, state
+from app.engine import binding, incidents, limits, state
 from app.engine.errors import Conflict, InvalidProcess, ProcessFailure
 from app.engine.expressions import ExpressionError
 from app.engine.functions import RunContext, current_run
@@ -73,8 +73,28 @@ def lock_case(session: Session, case_id: int, *, skip_locked: bool = False) -> C
 
 
 def restore(case: Case):
+    """The case's workflow, with the called processes' versions it runs (binding)."""
     spec, subprocess_specs = spec_for(case.process_version)
-    return state.load_state(case.state, spec, subprocess_specs)
+    session = object_session(case)
+    bound = None
+
+    def rebind(recorded: dict) -> dict:
+        nonlocal bound
+        specs, bound = binding.bind(session, case.process_version, subprocess_specs, recorded, spec_for)
+        return specs
+
+    workflow = state.load_state(case.state, spec, subprocess_specs, rebind if session is not None else None)
+    workflow.bound = bound
+    return workflow
+
+
+def new_workflow(session: Session, version: ProcessVersion):
+    """A new workflow of a version; its calls bind when they run."""
+    spec, subprocess_specs = spec_for(version)
+    specs, bound = binding.bind(session, version, subprocess_specs, {}, spec_for)
+    workflow = state.new_workflow(spec, specs)
+    workflow.bound, workflow.called_versions = bound, {}
+    return workflow
 
 
 def outcome(workflow) -> str:
@@ -86,6 +106,8 @@ def outcome(workflow) -> str:
 
 def save(session: Session, case: Case, workflow, at: dt.datetime) -> None:
     """Write the state if nobody else wrote the case since we read it."""
+    if getattr(workflow, "bound", None) is not None:
+        workflow.called_versions = binding.record_calls(workflow, workflow.bound)
     new_state = state.dump_state(workflow)
     values: dict[str, Any] = {"state": new_state, "version": case.version + 1, "updated_at": at}
     if workflow.is_completed():
@@ -177,7 +199,7 @@ def running(ctx: RunContext, what: str = "流程运行出错"):
     token = current_run.set(ctx)
     try:
         yield
-    except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError) as exc:
+    except (WorkflowException, ExpressionError, ValueError, TypeError, KeyError, ArithmeticError) as exc:
         element_id, message = engine_message(exc)
         failure = ProcessFailure(f"{what}：{message}", element_id=element_id)
         incidents.note(ctx.case, element_id, failure.message)
@@ -187,5 +209,17 @@ def running(ctx: RunContext, what: str = "流程运行出错"):
 
 
 def run(workflow, ctx: RunContext) -> None:
+    """Run the engine to the next wait; a step that runs more than MAX_ENGINE_TASKS
+    tasks is a loop without a wait state: stopped with an error, nothing saved."""
+    ran = [0]
+
+    def count(_task) -> None:
+        ran[0] += 1
+        if ran[0] > limits.MAX_ENGINE_TASKS:
+            raise ProcessFailure(
+                f"流程在没有等待环节的循环中连续运行了 {limits.MAX_ENGINE_TASKS} 步，已停止，案件未保存："
+                "请流程设计人员在循环中加入用户任务或计时器"
+            )
+
     with running(ctx):
-        workflow.do_engine_steps()
+        workflow.do_engine_steps(did_complete_task=count)

@@ -152,6 +152,7 @@ class Timer(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[Optional[str]] = mapped_column(Text)
     failed_at: Mapped[Optional[dt.datetime]]
+    next_attempt_at: Mapped[Optional[dt.datetime]]  # a due timer that did not fire: try again then
 
     case: Mapped[Case] = relationship(lazy="joined")
 

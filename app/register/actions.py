@@ -22,9 +22,9 @@ from app.register import corrections, lifecycle, proposals
 # --- pure functions ---------------------------------------------------------
 
 
-@pure("指定日期 n 年后的日期（ISO 日期），如管理期满日")
+@pure("指定日期 n 年后的日期（ISO 日期），如管理期满日", count=(1, "years"))
 def add_years(start, n) -> str:
-    return _period_end(_as_date(start), _to_int(n)).isoformat()
+    return _period_end(_as_date(start), _to_int(n, "years")).isoformat()
 
 
 @pure("指定日期当日结束时（北京时间 23:59:59），用于计时器")
@@ -32,9 +32,9 @@ def end_of_day(day) -> str:
     return cal.end_of_day_utc(_as_date(day)).isoformat()
 
 
-@pure("某一时刻之前第 n 个工作日结束时（到期预警用）")
+@pure("某一时刻之前第 n 个工作日结束时（到期预警用）", count=(1, "workdays"))
 def working_days_before(when, n) -> str:
-    day, counted, target = _as_date(when), 0, _to_int(n)
+    day, counted, target = _as_date(when), 0, _to_int(n, "workdays")
     overrides = functions.overrides_provider()
     while counted < target:
         day -= dt.timedelta(days=1)

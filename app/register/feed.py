@@ -8,6 +8,7 @@ import csv
 import io
 
 from app.clock import iso
+from app.domain.listing_rules import SUBJECT_KINDS
 from app.domain.measures import measure_label
 from app.domain.situations import SITUATIONS, situation_label
 from app.models import RegisterEntry
@@ -57,5 +58,6 @@ def to_csv(entries: list[RegisterEntry]) -> str:
     for entry in entries:
         row = feed_entry(entry)
         row["measures_text"] = "；".join(m["label"] for m in row["measures"])
+        row["subject_kind"] = SUBJECT_KINDS.get(entry.subject_kind, entry.subject_kind)
         writer.writerow([row.get(key) or "" for key, _ in CSV_COLUMNS])
     return "\ufeff" + out.getvalue()  # BOM: spreadsheet programs then read UTF-8

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import engine
 from app.domain.listing_rules import parse_subjects, penalty_error
+from app.domain.sectors import sector_for
 from app.engine.errors import FormInvalid, InvalidProcess
 from app.engine.forms import validate
 from app.models import ACTIVE_STATUSES, Case, EntryStatus, RegisterEntry, User
@@ -48,9 +49,13 @@ def start_listing(session: Session, actor: User, submitted: dict) -> Case:
         raise FormInvalid({"data": "提交的数据应为对象"})
     data = dict(submitted)
     raw_subjects = data.pop("subjects", None)
+    raw_sector = data.pop("sector", "")
     clean, errors = validate(engine.start_form(version), data, {})
     subjects, subject_errors = parse_subjects(raw_subjects, clean.get("situation"))
     errors.update(subject_errors)
+    sector, sector_problem = sector_for(str(raw_sector or ""), {s.kind for s in subjects})
+    if sector_problem and subjects:
+        errors["sector"] = sector_problem
     problem = penalty_error(str(data.get("penalty_number") or ""), actor.bureau.doc_prefix)
     if problem and "penalty_number" not in errors:
         errors["penalty_number"] = problem
@@ -74,6 +79,7 @@ def start_listing(session: Session, actor: User, submitted: dict) -> Case:
             credit_code=s.credit_code,
             id_number_masked=s.id_number_masked,
             situation=clean["situation"],
+            sector=sector,
             penalty_number=clean["penalty_number"],
             penalty_date=dt.date.fromisoformat(clean["penalty_date"]),
             penalty_amount=clean.get("penalty_amount"),
@@ -100,6 +106,7 @@ def start_listing(session: Session, actor: User, submitted: dict) -> Case:
             "origin": "new",
             "entry_ids": [e.id for e in entries],
             "subjects": [s.to_dict() for s in subjects],
+            "sector": sector,
         },
     )
     _link(session, entries, case)

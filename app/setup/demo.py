@@ -16,6 +16,7 @@ from app.domain.listing_rules import eligible_from, period_end
 from app.domain.roles import ROLES
 from app.models import Bureau, EntryStatus, RegisterEntry, User, UserRole
 from app.register.proposals import start_management_case
+from app.setup.demo_work import seed_work
 
 DISPLAY = {
     "clerk": "王受理",
@@ -64,9 +65,16 @@ def seed(session: Session, password: str, management_cases: bool = True) -> bool
     today = clock.today()
     entries = [
         (city, "示范化工有限公司", "91330100MA2A0001", "ACC_CONCEAL", 30, "化工"),
-        (city, "东港建筑工程有限公司", "91330100MA2A0002", "VIO_NO_LICENCE", 15, "建筑施工"),
-        (city, "安泰安全评价中心", "91330100MA2A0003", "VIO_INTERMEDIARY_FRAUD", 20, "安全评价"),
-        (city, "明远矿业有限公司", "91330100MA2A0004", "ACC_2PLUS_LARGER_12M", 6, "非煤矿山"),
+        (city, "东港建筑工程有限公司", "91330100MA2A0002", "VIO_NO_LICENCE", 15, "建材"),
+        (
+            city,
+            "安泰安全评价中心",
+            "91330100MA2A0003",
+            "VIO_INTERMEDIARY_FRAUD",
+            20,
+            "安全评价/认证/检测/检验机构",
+        ),
+        (city, "明远矿业有限公司", "91330100MA2A0004", "ACC_2PLUS_LARGER_12M", 6, "矿山"),
         (city, "新城烟花爆竹经营部", "91330100MA2A0005", "VIO_REFUSE_PENALTY", 3, "烟花爆竹"),
         (county, "县南冶金铸造厂", "91330122MA2B0001", "ACC_FINE_2X5X", 14, "冶金"),
         (county, "青山危险品运输有限公司", "91330122MA2B0002", "VIO_OTHER_SERIOUS", 8, "危险化学品"),
@@ -100,4 +108,6 @@ def seed(session: Session, password: str, management_cases: bool = True) -> bool
             # Decided before the system existed, like an imported listing: its case
             # runs the rest of the management period (inspections, eligibility, expiry).
             start_management_case(session, [entry], origin="import")
+    if management_cases:
+        seed_work(session)  # applications in progress: some overdue, one due soon
     return True

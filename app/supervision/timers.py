@@ -117,7 +117,7 @@ def clear_incident(session: Session, actor: User, timer_id: int) -> Timer:
         )
     ).all()
     for row in failed:
-        row.failed_at = None
+        row.failed_at = row.next_attempt_at = None
     audit(
         session,
         timer.case,

@@ -38,6 +38,21 @@ PUBLIC_REGISTER_LINKS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Roles whose work is not in an inbox land on their own console after signing in.
+LANDING = (("supervisor", "supervisor.show_board"), ("designer", "designer.list_processes"))
+TASKLESS_ROLES = frozenset({"supervisor", "designer", "admin"})
+
+
+def landing_endpoint(user) -> str:
+    """The supervisor lands on the board, the designer on the designer, everyone with
+    tasks (any other role) on the inbox."""
+    if not set(user.roles) - TASKLESS_ROLES:
+        for role, endpoint in LANDING:
+            if role in user.roles:
+                return endpoint
+    return "inbox.show_inbox"
+
+
 def register(app: Flask) -> None:
     @app.context_processor
     def navigation():

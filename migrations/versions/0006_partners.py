@@ -1,14 +1,14 @@
 """partners: organisations, query log, subscriptions, outbox, deliveries, feedback
 
 Revision ID: 0006_partners
-Revises: 0005_incidents
+Revises: 0006_timer_attempts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_partners"
-down_revision = "0005_incidents"
+down_revision = "0006_timer_attempts"
 branch_labels = None
 depends_on = None
 

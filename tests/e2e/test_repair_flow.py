@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 
-def work_first_task(page, step_name: str):
+def work_first_task(page, step_name: str, subject: str = "示范化工有限公司"):
     page.goto("/")
-    row = page.locator("#inbox-table tbody tr", has_text=step_name).first
+    # the demo has other applications in progress (some overdue, listed first)
+    row = page.locator("#inbox-table tbody tr", has_text=step_name).filter(has_text=subject).first
     row.get_by_role("link", name="办理").click()
     page.wait_for_selector("#task-form")
 
@@ -30,7 +31,7 @@ def test_clerk_to_publisher_grant(page, login_page, shot):
     # submitting the review without a conclusion is refused with a field message
     work_first_task(page, "受理审核")
     page.click("#task-form button[type=submit]")
-    assert page.locator("[data-field=outcome] .field-error").inner_text().startswith("请填写")
+    assert page.locator("[data-field=outcome] .field-error").inner_text().startswith("请选择")
     # fields the chosen outcome does not need stay out of the way
     page.check("input[name=outcome][value=supplement]")
     assert page.locator("[data-field=missing_items]").is_visible()
@@ -51,6 +52,13 @@ def test_clerk_to_publisher_grant(page, login_page, shot):
     login_page(page, "leader")
     work_first_task(page, "作出决定")
     page.check("input[name=outcome][value=grant]")
+    # an irreversible decision asks once more: dismissed, nothing is sent
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    page.click("#task-form button[type=submit]")
+    assert messages and "不可撤回" in messages[0] and "准予提前移出" in messages[0]
+    assert page.locator("#task-form").is_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#task-form button[type=submit]")
     page.wait_for_selector("text=已办理")
 

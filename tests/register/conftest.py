@@ -24,6 +24,7 @@ def proposal(**overrides) -> dict:
         "penalty_amount": 500000,
         "penalty_carried_out": True,
         "situation": "ACC_CONCEAL",
+        "sector": "化工",
         "subjects": [
             {"kind": "unit", "name": "北辰化工有限公司", "credit_code": UNIT_CODE, "role": "unit"},
             {"kind": "person", "name": "王某", "id_number": PERSON_ID, "role": "principal"},

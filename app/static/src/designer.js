@@ -103,6 +103,10 @@ class Editor {
       const where = shape ? elementLabel(shape, problem.element_id) : (problem.element_id || '整个文件');
       item.innerHTML = `<button type="button" class="link where">${escapeHtml(where)}</button>
         <span class="message">${problem.warning ? '提醒：' : ''}${escapeHtml(problem.message)}</span>`;
+      if (problem.fix === 'make_executable' && this.config.fix_url) {
+        item.insertAdjacentHTML('beforeend', '<button type="button" class="fix-executable">设为可执行</button>');
+        item.querySelector('.fix-executable').addEventListener('click', () => this.makeExecutable());
+      }
       if (shape) {
         item.querySelector('.where').addEventListener('click', () => this.focus(shape));
         counts.set(shape.id, (counts.get(shape.id) || 0) + 1);
@@ -126,6 +130,21 @@ class Editor {
     this.root.querySelector('#problem-count').textContent = errors.length;
     this.root.querySelector('#problems-empty').hidden = problems.length > 0;
     this.root.querySelector('#problems').classList.toggle('has-problems', errors.length > 0);
+  }
+
+  async makeExecutable() {
+    this.say('正在设为可执行……');
+    const response = await fetch(this.config.fix_url, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'X-CSRFToken': this.config.csrf },
+    });
+    const body = await response.json().catch(() => ({}));
+    if (response.status !== 201) {
+      this.say(body.message || `操作失败（${response.status}）`, 'error');
+      return;
+    }
+    this.dirty = false;
+    window.location.assign(body.edit_url);
   }
 
   focus(shape) {
@@ -160,6 +179,10 @@ class Editor {
       window.history.replaceState(null, '', body.edit_url);
       this.root.querySelector('#version-label').textContent = `第 ${body.number} 版 · 草稿`;
       this.root.querySelector('#download-xml').href = body.edit_url.replace(/\/edit$/, '.bpmn');
+      if ((body.warnings || []).some((w) => w.message.startsWith('已转换'))) {
+        // the server translated Camunda/JUEL notation: show the diagram as stored
+        await this.modeler.importXML(await fetchText(body.edit_url.replace(/\/edit$/, '.bpmn')));
+      }
       this.showProblems(body.errors, body.warnings || []);
       if (body.errors.length) {
         this.say(`已保存为第 ${body.number} 版草稿，有 ${body.errors.length} 个问题（已在图上标出），修正后才能发布`, 'error');

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import User
 from app.web.auth.forms import LoginForm
 from app.web.common import safe_next
+from app.web.navigation import landing_endpoint
 
 bp = Blueprint("auth", __name__)
 
@@ -25,7 +26,7 @@ def login():
             flash("用户名或密码错误", "error")
         else:
             login_user(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("inbox.show_inbox"))
+            return redirect(safe_next(request.args.get("next")) or url_for(landing_endpoint(user)))
     return render_template("auth/login.html", form=form)
 
 

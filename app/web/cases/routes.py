@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app import engine
 from app.cases import repair
+from app.cases.subjects import case_subjects
 from app.cases.views import case_rows
 from app.extensions import db
 from app.models import AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem, Timer
@@ -102,7 +103,13 @@ def show_case(case_id: int):
     )
     entry = db.session.get(RegisterEntry, case.register_entry_id) if case.register_entry_id else None
     return render_template(
-        "cases/show.html", case=case, history=history, tasks=tasks, timers=timers, entry=entry
+        "cases/show.html",
+        case=case,
+        history=history,
+        tasks=tasks,
+        timers=timers,
+        entry=entry,
+        subjects=case_subjects(db.session, case),
     )
 
 
@@ -111,7 +118,7 @@ def show_case(case_id: int):
 def work_task(task_id: int):
     item = load_task_item(task_id)
     case = item.case
-    fields = engine.task_form(case.process_version, item.step)
+    fields = engine.task_form(case.process_version, item.step, case)
     values, errors = {}, {}
     if request.method == "POST":
         values = form_values(fields)
@@ -147,4 +154,5 @@ def work_task(task_id: int):
         can_act=can_act,
         reason=reason,
         history=history,
+        subjects=case_subjects(db.session, case),
     )

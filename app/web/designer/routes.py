@@ -15,7 +15,7 @@ from app.engine.model import read_process_id
 from app.extensions import db
 from app.models import ProcessVersion
 from app.web.common import role_required, unit_of_work
-from app.web.designer import case_diagram  # noqa: F401  (attaches the case diagram JSON route)
+from app.web.designer import case_diagram, starter  # noqa: F401  (attach their routes)
 from app.web.designer.blueprint import bp
 from app.web.designer.help import function_help, role_help
 from app.web.designer.payload import bpmn_upload, change_note, draft_json, xml_download
@@ -105,6 +105,7 @@ def edit_version(key: str, number: int):
         "csrf": generate_csrf(),
         "xml_url": url_for("designer.download_version", key=key, number=number),
         "save_url": url_for("designer.save_draft", key=key),
+        "fix_url": url_for("designer.make_version_executable", key=key, number=number),
         "process_url": url_for("designer.show_process", key=key),
         "published_number": published.number if published else None,
         "published_xml_url": url_for("designer.download_version", key=key, number=published.number)

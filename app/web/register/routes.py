@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from app import engine
 from app.domain.listing_rules import SUBJECT_KINDS, SUBJECT_ROLES, situation_choice
 from app.domain.measures import MEASURES, measure_label
+from app.domain.sectors import SECTORS
 from app.domain.situations import SITUATIONS
 from app.extensions import db
 from app.models import Case, EntryStatus, RegisterEntry
@@ -44,10 +45,11 @@ def _start_case(starter, submitted: dict, message: str):
 def _submitted_subjects() -> list[dict]:
     subjects = []
     for i in range(SUBJECT_ROWS):
-        row = {k: request.form.get(f"subject_{k}_{i}", "").strip() for k in ("kind", "name", "code", "role")}
+        keys = ("kind", "name", "code", "role", "address", "contact", "legal_rep")
+        row = {k: request.form.get(f"subject_{k}_{i}", "").strip() for k in keys}
         if not row["name"] and not row["code"]:
             continue
-        item = {"kind": row["kind"], "name": row["name"], "role": row["role"]}
+        item = {k: row[k] for k in ("kind", "name", "role", "address", "contact", "legal_rep")}
         item["id_number" if row["kind"] == "person" else "credit_code"] = row["code"]
         subjects.append(item)
     return subjects
@@ -66,7 +68,7 @@ def new_listing():
         values["measures"] = request.form.getlist("measures")
         done, errors = _start_case(
             start_listing,
-            {**values, "subjects": _submitted_subjects()},
+            {**values, "subjects": _submitted_subjects(), "sector": request.form.get("sector", "")},
             "已发起列入程序，案件编号 {number}，已送法制审核",
         )
         if done:
@@ -80,6 +82,7 @@ def new_listing():
         measures=MEASURES,
         kinds=SUBJECT_KINDS,
         roles=SUBJECT_ROLES,
+        sectors=SECTORS,
         rows=range(SUBJECT_ROWS),
         form=request.form,
     )
