@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import engine
+from app.cases.opening import version_to_start
 from app.clock import today
 from app.domain.eligibility import check_eligibility
-from app.engine.errors import FormInvalid, InvalidProcess
 from app.models import Case, EntryStatus, RegisterEntry, User
 from app.register.entries import entry_for_new_case
 
@@ -44,12 +44,7 @@ def find_entry_for(session: Session, actor: User, raw_id) -> RegisterEntry:
 
 
 def start_repair(session: Session, actor: User, submitted: dict) -> Case:
-    version = engine.published_version(session, "repair")
-    if version is None:
-        raise InvalidProcess("信用修复流程尚未部署")
-    engine.check_can_start(version, actor)
-    if not isinstance(submitted, dict):
-        raise FormInvalid({"data": "提交的数据应为对象"})
+    version = version_to_start(session, "repair", actor, submitted, "信用修复")
     entry = find_entry_for(session, actor, submitted.get("listing_id"))
     checks = eligibility_for(session, entry, submitted)
     return engine.start_case(

@@ -100,7 +100,7 @@ def migrate(session: Session, case_id: int, to_version, actor: User | None, dry_
     case.process_version = target
     session.execute(
         update(Timer)
-        .where(Timer.case_id == case.id, Timer.fired_at.is_(None), Timer.cancelled_at.is_(None))
+        .where(Timer.case_id == case.id, Timer.is_pending)
         .values(cancelled_at=at)
         .execution_options(synchronize_session=False)
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app import engine
-from app.engine.errors import FormInvalid, InvalidProcess
+from app.cases.opening import version_to_start
 from app.models import ACTIVE_STATUSES, Case, EntryStatus, User
 from app.register.entries import entry_for_new_case
 
@@ -18,12 +18,7 @@ REVOCABLE = {EntryStatus.REMOVED_EARLY, EntryStatus.SUSPENDED}
 def _start_on_entry(
     session: Session, actor: User, submitted: dict, process: str, allowed: set[EntryStatus], what: str
 ) -> Case:
-    version = engine.published_version(session, process)
-    if version is None:
-        raise InvalidProcess(f"{what}流程尚未部署")
-    engine.check_can_start(version, actor)
-    if not isinstance(submitted, dict):
-        raise FormInvalid({"data": "提交的数据应为对象"})
+    version = version_to_start(session, process, actor, submitted, what)
     entry = entry_for_new_case(
         session, actor, submitted.get("listing_id"), process=process, allowed=allowed, what=what
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import engine
+from app.cases.opening import version_to_start
 from app.domain.listing_rules import parse_subjects, penalty_error
 from app.domain.sectors import sector_for
 from app.engine.errors import FormInvalid, InvalidProcess
@@ -43,10 +44,7 @@ def _already_listed(session: Session, bureau_id: int, penalty_number: str, codes
 
 def start_listing(session: Session, actor: User, submitted: dict) -> Case:
     """Validate a proposal, create the proposed register entries, start the case."""
-    version = _version(session)
-    engine.check_can_start(version, actor)
-    if not isinstance(submitted, dict):
-        raise FormInvalid({"data": "提交的数据应为对象"})
+    version = version_to_start(session, PROCESS, actor, submitted, "列入")
     data = dict(submitted)
     raw_subjects = data.pop("subjects", None)
     raw_sector = data.pop("sector", "")

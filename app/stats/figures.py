@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
-from app.calendar.urgency import WorkdayCounter
 from app.domain.situations import situation_label
-from app.models import AuditEvent, Bureau, Case, EntryStatus, RegisterEntry, TaskItem
+from app.models import AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem
 from app.partners.feedback import feedback_by_organisation
-from app.stats.sql import date_month, local_day, local_month
-from app.supervision.scope import process_names, steps_of_kind
+from app.stats.on_time import on_time
+from app.stats.period import Period
+from app.stats.sql import date_month, local_month
+from app.supervision.scope import steps_of_kind
 from app.tips.figures import tip_figures
 
 REPAIR = "repair"
@@ -32,155 +32,8 @@ LISTED_STATUSES = ("listed", "expired", "removed_early", "restored")
 STATUS_LABELS = {s.value: s.label for s in EntryStatus}
 
 
-@dataclass(frozen=True)
-class Period:
-    since: dt.date
-    until: dt.date
-
-    @classmethod
-    def last_months(cls, today: dt.date, months: int = 12) -> "Period":
-        return cls(cal.add_months(today.replace(day=1), -(months - 1)), today)
-
-    @property
-    def start_utc(self) -> dt.datetime:
-        return dt.datetime.combine(self.since, dt.time(0), cal.SHANGHAI).astimezone(cal.UTC)
-
-    @property
-    def end_utc(self) -> dt.datetime:
-        return cal.end_of_day_utc(self.until)
-
-    def months(self) -> list[str]:
-        result, day = [], self.since.replace(day=1)
-        while day <= self.until:
-            result.append(f"{day:%Y-%m}")
-            day = cal.add_months(day, 1)
-        return result
-
-
-def _rate(on_time: int, counted: int) -> float | None:
-    return round(on_time / counted, 4) if counted else None
-
-
 def _truthy(value) -> bool:
     return value is True or str(value).lower() in ("true", "1", "yes", "on")
-
-
-# --- on-time rates and durations ---------------------------------------------
-
-
-def weighted_median(pairs: list[tuple[int, int]]) -> float | None:
-    """statistics.median of values given as (value, how many times)."""
-    total = sum(n for _v, n in pairs)
-    if not total:
-        return None
-    ordered = sorted(pairs)
-
-    def nth(k: int) -> int:
-        for value, n in ordered:
-            if k < n:
-                return value
-            k -= n
-        raise AssertionError("unreachable")
-
-    middle = total // 2
-    return nth(middle) if total % 2 else (nth(middle - 1) + nth(middle)) / 2
-
-
-def _tally(rows, key, init) -> dict:
-    """Sum finished / with_due / on_time / late_open per key."""
-    table: dict = {}
-    for row in rows:
-        entry = table.setdefault(
-            key(row), {**init(row), "finished": 0, "with_due": 0, "on_time": 0, "late_open": 0}
-        )
-        for field in ("finished", "with_due", "on_time", "late_open"):
-            entry[field] += int(getattr(row, field, 0) or 0)
-    return table
-
-
-def on_time(
-    session: Session, bureau_ids: set[int], period: Period, at: dt.datetime, overrides: cal.Overrides
-) -> tuple[list[dict], list[dict]]:
-    """Per step and per bureau: tasks finished in the period, how many by their due
-    time, tasks still open past it (they count as late), median working days taken.
-
-    Counted in SQL; the median works on (start day, end day) pairs, few per step."""
-    in_period = (
-        TaskItem.bureau_id.in_(bureau_ids),
-        TaskItem.outcome == "completed",
-        TaskItem.completed_at.between(period.start_utc, period.end_utc),
-    )
-    counts = (
-        func.count().label("finished"),
-        func.sum(case((TaskItem.due_at.is_not(None), 1), else_=0)).label("with_due"),
-        func.sum(case((TaskItem.completed_at <= TaskItem.due_at, 1), else_=0)).label("on_time"),
-    )
-    late = (TaskItem.bureau_id.in_(bureau_ids), TaskItem.completed_at.is_(None), TaskItem.due_at < at)
-    started, ended = local_day(TaskItem.created_at), local_day(TaskItem.completed_at)
-    by_days = session.execute(
-        select(
-            Case.process_key, TaskItem.step, func.max(TaskItem.name).label("name"), started, ended, *counts
-        )
-        .join(Case, Case.id == TaskItem.case_id)
-        .where(*in_period)
-        .group_by(Case.process_key, TaskItem.step, started, ended)
-    ).all()
-    late_steps = session.execute(
-        select(
-            Case.process_key,
-            TaskItem.step,
-            func.max(TaskItem.name).label("name"),
-            func.count().label("late_open"),
-        )
-        .join(Case, Case.id == TaskItem.case_id)
-        .where(*late)
-        .group_by(Case.process_key, TaskItem.step)
-    ).all()
-    steps = _tally(
-        [*by_days, *late_steps],
-        key=lambda r: (r.process_key, r.step),
-        init=lambda r: {"process": r.process_key, "step": r.step, "name": r.name},
-    )
-    days: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    if by_days:
-        first = min(dt.date.fromisoformat(r[3]) for r in by_days)
-        counter = WorkdayCounter(min(first, period.since), max(period.until, cal.local_date(at)), overrides)
-        for r in by_days:
-            taken = counter.between(dt.date.fromisoformat(r[3]), dt.date.fromisoformat(r[4]))
-            days.setdefault((r.process_key, r.step), []).append((taken, r.finished))
-    bureau_rows = [
-        *session.execute(select(TaskItem.bureau_id, *counts).where(*in_period).group_by(TaskItem.bureau_id)),
-        *session.execute(
-            select(TaskItem.bureau_id, func.count().label("late_open"))
-            .where(*late)
-            .group_by(TaskItem.bureau_id)
-        ),
-    ]
-    bureaus = _tally(bureau_rows, key=lambda r: r.bureau_id, init=lambda r: {"bureau_id": r.bureau_id})
-    names = process_names(session)
-    bureau_names = (
-        dict(session.execute(select(Bureau.id, Bureau.name).where(Bureau.id.in_(bureaus))).all())
-        if bureaus
-        else {}
-    )
-    by_step = [
-        {
-            **row,
-            "process_name": names.get(row["process"], row["process"]),
-            "rate": _rate(row["on_time"], row["with_due"] + row["late_open"]),
-            "median_working_days": weighted_median(days.get(key, [])),
-        }
-        for key, row in sorted(steps.items())
-    ]
-    by_bureau = [
-        {
-            **row,
-            "bureau": bureau_names.get(row["bureau_id"], ""),
-            "rate": _rate(row["on_time"], row["with_due"] + row["late_open"]),
-        }
-        for _key, row in sorted(bureaus.items())
-    ]
-    return by_step, by_bureau
 
 
 # --- repair applications ------------------------------------------------------
@@ -369,24 +222,3 @@ def figures(
         "joint_punishment": feedback_by_organisation(session, bureau_ids, period.since, period.until),
         "tips": tip_figures(session, bureau_ids, period.start_utc, period.end_utc),
     }
-
-
-def parse_period(args, today: dt.date) -> tuple[Period, dict[str, str]]:
-    """since/until (ISO dates) from query arguments; the last 12 months by default."""
-    default = Period.last_months(today)
-    errors: dict[str, str] = {}
-    values = {}
-    for name in ("since", "until"):
-        raw = (args.get(name) or "").strip()
-        try:
-            values[name] = dt.date.fromisoformat(raw) if raw else getattr(default, name)
-        except ValueError:
-            errors[name] = "日期格式应为 YYYY-MM-DD"
-            values[name] = getattr(default, name)
-    if values["since"] > values["until"]:
-        errors["since"] = "开始日期不能晚于结束日期"
-        return default, errors
-    if (values["until"] - values["since"]).days > 366 * 5:
-        errors["since"] = "统计区间不能超过 5 年"
-        return default, errors
-    return Period(values["since"], values["until"]), errors

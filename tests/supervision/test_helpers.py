@@ -9,7 +9,7 @@ import pytest
 from app.calendar import workdays as cal
 from app.calendar.urgency import WorkdayCounter, working_days_late
 from app.models import Timer
-from app.stats.figures import weighted_median
+from app.stats.on_time import weighted_median
 from app.supervision.timers import TimerRow
 
 DUE = dt.datetime(2026, 3, 9, 2, 0, tzinfo=dt.timezone.utc)

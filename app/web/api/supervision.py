@@ -24,7 +24,8 @@ from app.clock import iso, now, today
 from app.extensions import db
 from app.models import User
 from app.org.access import visible_bureau_ids
-from app.stats.figures import figures, parse_period
+from app.stats.figures import figures
+from app.stats.period import parse_period
 from app.supervision import actions as supervision
 from app.supervision.board import BoardFilter, BoardRow, load_board
 from app.supervision.scope import subtree_ids

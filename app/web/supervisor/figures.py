@@ -7,7 +7,8 @@ from flask import Response, abort, flash, render_template, request
 from app.calendar.overrides import load_overrides
 from app.clock import now, today
 from app.extensions import db
-from app.stats.figures import figures, parse_period
+from app.stats.figures import figures
+from app.stats.period import parse_period
 from app.stats.tables import TABLES, table_rows, to_csv
 from app.supervision.scope import bureau_tree
 from app.web.common import role_required

@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from app import scheduler
 from app.clock import now
-from app.errors import AppError
 from app.extensions import db
 from app.labels import TIMER_KINDS
 from app.supervision.timers import (
@@ -17,7 +16,7 @@ from app.supervision.timers import (
     count_timers,
     timer_rows,
 )
-from app.web.common import role_required
+from app.web.common import role_required, unit_of_work
 from app.web.supervisor.blueprint import bp, visible
 
 PER_PAGE = 100
@@ -63,10 +62,8 @@ def retry_incident(actor, timer_id: int) -> tuple[str, str]:
 @bp.route("/timers/<int:timer_id>/retry", methods=["POST"])
 @role_required(*OPERATORS)
 def retry_timer(timer_id: int):
-    try:
-        outcome, message = retry_incident(current_user, timer_id)
+    result, refused = unit_of_work(lambda: retry_incident(current_user, timer_id))
+    if refused is None:
+        outcome, message = result
         flash(message, "error" if outcome == "failed" else "success")
-    except AppError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
     return redirect(url_for("supervisor.list_timers", state="incident"))
