@@ -13,11 +13,16 @@ from app.extensions import db
 def register(app: Flask) -> None:
 
     @app.cli.command("init-db")
-    @click.option("--demo/--no-demo", default=True, help="also create demo bureaus, users and listings")
+    @click.option("--demo/--no-demo", default=False, help="also create demo bureaus, users and listings")
     def init_db(demo: bool) -> None:
-        """Migrate the database to the latest schema, deploy workflows, add demo data."""
+        """Migrate the database to the latest schema, deploy workflows, add demo data when
+        asked; write a random SECRET_KEY to instance/secret_key when none is configured."""
+        from app.security.secret_key import ensure_key_file
         from app.setup.database import prepare_database
 
+        written = ensure_key_file(current_app)
+        if written:
+            click.echo(f"wrote a new random SECRET_KEY to {written}")
         created = prepare_database(current_app, demo=demo)
         db.session.commit()
         click.echo("database ready" + ("; demo data created" if created else ""))
