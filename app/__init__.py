@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     import datetime as dt
 
     from app.extensions import csrf, db, login_manager
-    from app.security import secret_key
+    from app.security import headers, secret_key
     from app.security.throttle import limiter
 
     secret_key.apply(app)
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    headers.register(app)
 
     from app.setup import wiring
 

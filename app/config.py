@@ -44,6 +44,8 @@ class Defaults:
     # Settings of the procedure that vary by province (PROCEDURE.md "config").
     # Deadlines live in the diagrams; these are the few that are not deadlines.
     REVOKED_REMOVAL_KEEPS_SERVED_TIME = True
+    # The bureau (code) whose administrators keep the holiday table; the demo's city bureau.
+    CALENDAR_BUREAU_CODE = "CITY"
 
 
 ENV_KEYS = (
@@ -58,6 +60,7 @@ ENV_KEYS = (
     "RATELIMIT_STORAGE_URI",
     "LOG_FORMAT",
     "METRICS_TOKEN",
+    "CALENDAR_BUREAU_CODE",
 )
 BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB", "SESSION_COOKIE_SECURE"}
 INTEGER_KEYS = {"SCHEDULER_INTERVAL_SECONDS", "SESSION_IDLE_HOURS"}

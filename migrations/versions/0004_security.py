@@ -1,4 +1,5 @@
-"""security: session generation and first-login password change on user accounts
+"""security: session generation and first-login password change on user accounts;
+CSV uploads kept on the server until confirmed
 
 Revision ID: 0004_security
 Revises: 0003_supervision
@@ -20,9 +21,25 @@ def upgrade() -> None:
             sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch.add_column(sa.Column("password_changed_at", sa.DateTime(), nullable=True))
+    op.create_table(
+        "import_upload",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name="fk_import_upload_user_id_user_account", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_import_upload"),
+        sa.UniqueConstraint("token", name="uq_import_upload_token"),
+    )
+    op.create_index("ix_import_upload_user_id", "import_upload", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_import_upload_user_id", table_name="import_upload")
+    op.drop_table("import_upload")
     with op.batch_alter_table("user_account") as batch:
         batch.drop_column("password_changed_at")
         batch.drop_column("must_change_password")
