@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     import datetime as dt
 
     from app.extensions import csrf, db, login_manager
-    from app.security import headers, secret_key
+    from app.security import headers, hygiene, secret_key
     from app.security.throttle import limiter
 
     secret_key.apply(app)
@@ -28,6 +28,12 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
     headers.register(app)
+    hygiene.register(app)  # before the blueprints: their <int:…> rules use its converter
+
+    from app.ops import logs, metrics
+
+    logs.register(app)
+    metrics.register(app)  # after logs: its after_request runs first (Flask runs them in reverse)
 
     from app.setup import wiring
 

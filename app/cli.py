@@ -49,9 +49,14 @@ def register(app: Flask) -> None:
     @timers_group.command("fire-due")
     def fire_due() -> None:
         """Fire every timer that is due now, once."""
+        from app.clock import now
+        from app.ops.status import record_sweep
         from app.scheduler import fire_due_timers
 
-        click.echo(f"fired {fire_due_timers(db.session)} timer(s)")
+        at = now()
+        fired = fire_due_timers(db.session, at)
+        record_sweep(db.session, at, fired)
+        click.echo(f"fired {fired} timer(s)")
 
     app.cli.add_command(timers_group)
 

@@ -7,6 +7,7 @@ from app.models.incidents import Incident
 from app.models.imports import ImportUpload
 from app.models.listing import Document, DocumentCounter
 from app.models.messages import MessageEvent, MessageSubscription
+from app.models.ops import SchedulerRun
 from app.models.org import ApiToken, Bureau, User, UserRole
 from app.models.process import ProcessVersion
 from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
@@ -36,4 +37,5 @@ __all__ = [
     "MessageEvent",
     "MessageSubscription",
     "ImportUpload",
+    "SchedulerRun",
 ]

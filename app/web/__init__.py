@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web.cases.routes import bp as cases_bp
     from app.web.designer.routes import bp as designer_bp
     from app.web.inbox.routes import bp as inbox_bp
+    from app.web.ops.routes import bp as ops_bp
     from app.web.public.routes import bp as public_bp
     from app.web.register import bp as register_bp
     from app.web.supervisor.routes import bp as supervisor_bp
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
         designer_bp,
         api_bp,
         register_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
     errors.register(app)

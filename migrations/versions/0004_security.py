@@ -1,5 +1,5 @@
 """security: session generation and first-login password change on user accounts;
-CSV uploads kept on the server until confirmed
+CSV uploads kept on the server until confirmed; each scheduler's last sweep (/health)
 
 Revision ID: 0004_security
 Revises: 0003_supervision
@@ -35,9 +35,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("token", name="uq_import_upload_token"),
     )
     op.create_index("ix_import_upload_user_id", "import_upload", ["user_id"])
+    op.create_table(
+        "scheduler_run",
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("last_run_at", sa.DateTime(), nullable=False),
+        sa.Column("fired", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_scheduler_run"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("scheduler_run")
     op.drop_index("ix_import_upload_user_id", table_name="import_upload")
     op.drop_table("import_upload")
     with op.batch_alter_table("user_account") as batch:

@@ -63,7 +63,14 @@ def download_version(key: str, number: int):
 def create_draft(key: str):
     if not _may_design():
         return json_error(403, "只有流程设计人员或系统管理员可以保存草稿")
-    version = deploy.save_draft(db.session, bpmn_upload(), g.api_user, change_note(), expected_key=key)
+    data = bpmn_upload()
+    refused = deploy.draft_refusal(key, data)
+    if refused:
+        return json_error(422, "；".join(refused.values()), refused)
+    try:
+        version = deploy.save_draft(db.session, data, g.api_user, change_note(), expected_key=key)
+    except engine.InvalidProcess as exc:
+        return json_error(422, exc.message, {"file": exc.message})
     db.session.commit()
     if version.errors:
         return jsonify({"message": "草稿已保存，但有错误，修正后才能发布", **draft_json(version)}), 422
