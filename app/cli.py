@@ -71,3 +71,33 @@ def register(app: Flask) -> None:
         run_blocking(current_app._get_current_object())
 
     app.cli.add_command(scheduler_group)
+
+    audit_group = click.Group("audit", help="the tamper-evident case history")
+
+    @audit_group.command("verify")
+    def audit_verify() -> None:
+        """Check every case's chain of audit events; exit 1 at the first broken link."""
+        from app.engine.audit_chain import verify
+
+        checked, broken = verify(db.session)
+        if broken is not None:
+            click.echo(f"BROKEN after {checked} good event(s): {broken.describe()}")
+            raise SystemExit(1)
+        click.echo(f"audit chain intact: {checked} event(s)")
+
+    app.cli.add_command(audit_group)
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup(path: str) -> None:
+        """Copy the SQLite database to PATH while the app runs (PostgreSQL: pg_dump)."""
+        from pathlib import Path
+
+        from app.ops.backup import BackupRefused, backup_sqlite
+
+        try:
+            pages = backup_sqlite(current_app.config["DATABASE_URL"], Path(path))
+        except BackupRefused as exc:
+            click.echo(str(exc))
+            raise SystemExit(1) from None
+        click.echo(f"backed up {pages} page(s) to {path}")

@@ -58,6 +58,7 @@ def build_app(url: str, **extra):
         "DEMO_PASSWORD": PASSWORD,
         "SECRET_KEY": "test",
         "DEMO_MANAGEMENT_CASES": False,
+        "SESSION_IDLE_HOURS": 24 * 365 * 20,  # tests move the clock by months while signed in
     }
     config.update(extra)
     return create_app(config)

@@ -3,8 +3,8 @@
 from app.models.base import Base
 from app.models.calendar import CalendarYear, HolidayOverride
 from app.models.case import AuditEvent, Case, CaseStatus, Notification, TaskItem, Timer
-from app.models.incidents import Incident
 from app.models.imports import ImportUpload
+from app.models.incidents import Incident
 from app.models.listing import Document, DocumentCounter
 from app.models.messages import MessageEvent, MessageSubscription
 from app.models.ops import SchedulerRun

@@ -37,6 +37,17 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(app, client):
 
 
 def test_a_session_ends_after_the_idle_lifetime(app, client):
+    from app.config import Defaults
+
+    assert Defaults.SESSION_IDLE_HOURS == 8
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=Defaults.SESSION_IDLE_HOURS)
+    try:
+        _idle_session_expires(client)
+    finally:
+        app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=app.config["SESSION_IDLE_HOURS"])
+
+
+def _idle_session_expires(client):
     with time_machine.travel(now(), tick=False) as traveller:
         signed_in(client, "clerk")
         traveller.shift(dt.timedelta(hours=7))

@@ -1,15 +1,15 @@
 """security: session generation and first-login password change on user accounts;
 CSV uploads kept on the server until confirmed; each scheduler's last sweep (/health)
 
-Revision ID: 0004_security
-Revises: 0003_supervision
+Revision ID: 0007_security
+Revises: 0006_timer_attempts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_security"
-down_revision = "0003_supervision"
+revision = "0007_security"
+down_revision = "0006_timer_attempts"
 branch_labels = None
 depends_on = None
 
