@@ -18,11 +18,13 @@ npm:
 	@if [ -f package.json ]; then npm install --no-audit --no-fund --loglevel=error && npm run --silent build; fi
 
 db: install
-	$(BIN)/flask init-db
+	$(BIN)/flask init-db --demo
 
+# gunicorn (deploy/gunicorn.conf.py): one worker with threads and the scheduler inside
+# it, so exactly one scheduler runs.  Deployments: README "Deployment".
 run: install npm db
 	@echo "Demo users (password: $${DEMO_PASSWORD:-demo1234}): clerk verifier leader publisher officer legal supervisor designer admin, and county_<role>"
-	START_SCHEDULER_IN_WEB=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) WEB_CONCURRENCY=1 START_SCHEDULER_IN_WEB=1 $(BIN)/gunicorn -c deploy/gunicorn.conf.py "app:create_app()"
 
 # Browser tests need Debian's chromium; install it when missing (root, as in CI).
 e2e-deps:

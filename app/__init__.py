@@ -15,11 +15,25 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from app.extensions import csrf, db, login_manager
+    import datetime as dt
 
+    from app.extensions import csrf, db, login_manager
+    from app.security import headers, hygiene, secret_key
+    from app.security.throttle import limiter
+
+    secret_key.apply(app)
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=app.config["SESSION_IDLE_HOURS"])
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    headers.register(app)
+    hygiene.register(app)  # before the blueprints: their <int:…> rules use its converter
+
+    from app.ops import logs, metrics
+
+    logs.register(app)
+    metrics.register(app)  # after logs: its after_request runs first (Flask runs them in reverse)
 
     from app.setup import wiring
 

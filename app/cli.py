@@ -13,11 +13,16 @@ from app.extensions import db
 def register(app: Flask) -> None:
 
     @app.cli.command("init-db")
-    @click.option("--demo/--no-demo", default=True, help="also create demo bureaus, users and listings")
+    @click.option("--demo/--no-demo", default=False, help="also create demo bureaus, users and listings")
     def init_db(demo: bool) -> None:
-        """Migrate the database to the latest schema, deploy workflows, add demo data."""
+        """Migrate the database to the latest schema, deploy workflows, add demo data when
+        asked; write a random SECRET_KEY to instance/secret_key when none is configured."""
+        from app.security.secret_key import ensure_key_file
         from app.setup.database import prepare_database
 
+        written = ensure_key_file(current_app)
+        if written:
+            click.echo(f"wrote a new random SECRET_KEY to {written}")
         created = prepare_database(current_app, demo=demo)
         db.session.commit()
         click.echo("database ready" + ("; demo data created" if created else ""))
@@ -44,9 +49,14 @@ def register(app: Flask) -> None:
     @timers_group.command("fire-due")
     def fire_due() -> None:
         """Fire every timer that is due now, once."""
+        from app.clock import now
+        from app.ops.status import record_sweep
         from app.scheduler import fire_due_timers
 
-        click.echo(f"fired {fire_due_timers(db.session)} timer(s)")
+        at = now()
+        fired = fire_due_timers(db.session, at)
+        record_sweep(db.session, at, fired)
+        click.echo(f"fired {fired} timer(s)")
 
     app.cli.add_command(timers_group)
 
@@ -89,3 +99,33 @@ def register(app: Flask) -> None:
         run_blocking(current_app._get_current_object())
 
     app.cli.add_command(scheduler_group)
+
+    audit_group = click.Group("audit", help="the tamper-evident case history")
+
+    @audit_group.command("verify")
+    def audit_verify() -> None:
+        """Check every case's chain of audit events; exit 1 at the first broken link."""
+        from app.engine.audit_chain import verify
+
+        checked, broken = verify(db.session)
+        if broken is not None:
+            click.echo(f"BROKEN after {checked} good event(s): {broken.describe()}")
+            raise SystemExit(1)
+        click.echo(f"audit chain intact: {checked} event(s)")
+
+    app.cli.add_command(audit_group)
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup(path: str) -> None:
+        """Copy the SQLite database to PATH while the app runs (PostgreSQL: pg_dump)."""
+        from pathlib import Path
+
+        from app.ops.backup import BackupRefused, backup_sqlite
+
+        try:
+            pages = backup_sqlite(current_app.config["DATABASE_URL"], Path(path))
+        except BackupRefused as exc:
+            click.echo(str(exc))
+            raise SystemExit(1) from None
+        click.echo(f"backed up {pages} page(s) to {path}")

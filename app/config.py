@@ -11,7 +11,8 @@ INSTANCE = ROOT / "instance"
 
 
 class Defaults:
-    SECRET_KEY = "dev-only-change-me"
+    # None: read instance/secret_key, written by `flask init-db` (app/security/secret_key.py).
+    SECRET_KEY = None
     DATABASE_URL = f"sqlite:///{INSTANCE / 'app.db'}"
     WORKFLOWS_DIR = str(ROOT / "workflows")
     SCHEDULER_ENABLED = True
@@ -24,6 +25,18 @@ class Defaults:
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # uploads (BPMN, CSV) larger than this get 413
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = False  # set it (SESSION_COOKIE_SECURE=1) when served over HTTPS
+    SESSION_IDLE_HOURS = 8  # a session unused this long is over (the cookie's signed age)
+    # Login throttling (Flask-Limiter).  The default storage is per process; with several
+    # gunicorn workers point it at a shared store (e.g. redis://...) to count across them.
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
+    PASSWORD_MIN_LENGTH = 10
+    LOG_FORMAT = "text"  # "json": one JSON line per request and per timer firing
+    # /metrics: open to loopback addresses; elsewhere it needs `Authorization: Bearer <METRICS_TOKEN>`.
+    METRICS_TOKEN = None
     DEPLOY_BUNDLED_WORKFLOWS = True
     # Demo listings start a listing case for their management period; the tests turn
     # this off so that boards and inboxes hold only what each test creates.
@@ -46,6 +59,8 @@ class Defaults:
     PLATFORM_EXPORT_MINUTES = 60
     CREDITCHINA_DROP_DIR = None
     PLATFORM_EXPORT_DIR = None
+    # The bureau (code) whose administrators keep the holiday table; the demo's city bureau.
+    CALENDAR_BUREAU_CODE = "CITY"
 
 
 ENV_KEYS = (
@@ -55,8 +70,15 @@ ENV_KEYS = (
     "SCHEDULER_INTERVAL_SECONDS",
     "SCHEDULER_ENABLED",
     "START_SCHEDULER_IN_WEB",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_IDLE_HOURS",
+    "RATELIMIT_STORAGE_URI",
+    "LOG_FORMAT",
+    "METRICS_TOKEN",
+    "CALENDAR_BUREAU_CODE",
 )
-BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB"}
+BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB", "SESSION_COOKIE_SECURE"}
+INTEGER_KEYS = {"SCHEDULER_INTERVAL_SECONDS", "SESSION_IDLE_HOURS"}
 
 
 def from_environment() -> dict:
@@ -64,7 +86,7 @@ def from_environment() -> dict:
     for key in ENV_KEYS:
         if key in os.environ:
             value: object = os.environ[key]
-            if key == "SCHEDULER_INTERVAL_SECONDS":
+            if key in INTEGER_KEYS:
                 value = int(str(value))
             if key in BOOLEAN_KEYS:
                 value = str(value).lower() in ("1", "true", "yes")

@@ -19,6 +19,7 @@ from app.engine import incidents
 from app.engine.errors import Conflict, EngineError
 from app.extensions import db
 from app.models import Case, Timer
+from app.ops import status
 from app.partners.delivery import deliver_due
 from app.platforms import jobs as platform_jobs
 
@@ -54,6 +55,17 @@ def fire_case(session, case_id: int, at) -> int:
     try:
         fired = engine.fire_case_timers(session, case_id, at)
         session.commit()
+        for timer in fired:
+            log.info(
+                "timer fired on case %s",
+                case_id,
+                extra={
+                    "event": "timer_fired",
+                    "case_id": case_id,
+                    "timer_id": timer.id,
+                    "element": timer.element_id,
+                },
+            )
         return len(fired)
     except Conflict:
         session.rollback()  # another scheduler or a user got there first
@@ -82,13 +94,20 @@ def _record_incident(session, case_id: int, at, message: str) -> None:
         timer.last_error = message[:2000]
         timer.failed_at = at
     session.commit()
-    log.warning("timer incident on case %s: %s", case_id, message)
+    log.warning(
+        "timer incident on case %s: %s",
+        case_id,
+        message,
+        extra={"event": "timer_failed", "case_id": case_id, "error": message[:500]},
+    )
 
 
 def _job(app: Flask) -> None:
     with app.app_context():
         try:
-            count = fire_due_timers(db.session)
+            at = now()
+            count = fire_due_timers(db.session, at)
+            status.record_sweep(db.session, at, count)  # the heartbeat /health reports
             if count:
                 log.info("fired %d timer(s)", count)
         finally:

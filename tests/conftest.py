@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.extensions import db
 from app.models import Case, TaskItem, User
+from app.security.throttle import limiter
 from app.setup.database import prepare_database
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -57,6 +58,7 @@ def build_app(url: str, **extra):
         "DEMO_PASSWORD": PASSWORD,
         "SECRET_KEY": "test",
         "DEMO_MANAGEMENT_CASES": False,
+        "SESSION_IDLE_HOURS": 24 * 365 * 20,  # tests move the clock by months while signed in
     }
     config.update(extra)
     return create_app(config)
@@ -113,6 +115,7 @@ def app(_prepared_app):
     outer = connection.begin()
     app.extensions["database_bind"] = connection
     app.extensions["database_session_options"] = {"join_transaction_mode": "create_savepoint"}
+    limiter.reset()  # login throttling counts per test
     with app.app_context():
         yield app
         db.session.remove()

@@ -9,6 +9,7 @@ def test_test_settings_take_effect(tmp_path):
 
 def test_defaults_without_overrides(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "a-random-key-from-the-environment")  # else it refuses to start
     app = create_app()
     assert not app.testing
     assert app.config["DATABASE_URL"].startswith("sqlite:///") and app.config["DATABASE_URL"].endswith(

@@ -37,10 +37,14 @@ class InboxQuery:
         except (TypeError, ValueError):
             page = 1
         due = args.get("due", "")
+
+        def printable(value, limit: int) -> str:  # NUL and control characters never reach SQL
+            return "".join(c for c in str(value or "") if c.isprintable())[:limit]
+
         return cls(
-            text=clean_query(args.get("q")),
-            process=(args.get("process") or "")[:64],
-            step=(args.get("step") or "")[:100],
+            text=printable(clean_query(args.get("q")), 100),
+            process=printable(args.get("process"), 64),
+            step=printable(args.get("step"), 100),
             due=due if due in DUE_STATES else "",
             page=page,
         )

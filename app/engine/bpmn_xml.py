@@ -7,10 +7,12 @@ designer must fix).  Pure lxml; no SpiffWorkflow here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from app.engine.errors import InvalidProcess
 from app.engine.forms import FormField
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -23,6 +25,9 @@ def safe_parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
+DECLARED_ENCODING = re.compile(rb"<\?xml[^>]*\bencoding\s*=")
+
+
 def as_text(data: bytes) -> str:
     """An uploaded file as text to store.  UTF-8 (with or without BOM) is kept as
     it is; a file in another declared encoding (UTF-16, GBK) is re-serialized as
@@ -31,10 +36,17 @@ def as_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and not DECLARED_ENCODING.match(data.lstrip()[:200]):
+        # Not UTF-8 and no declaration: the one other encoding Chinese offices save in.
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InvalidProcess("无法识别文件编码：请以 UTF-8 保存后重新上传") from None
     try:
         root = etree.fromstring(data, parser=safe_parser())
-    except etree.XMLSyntaxError:
-        return data.decode("utf-8", errors="replace")
+    except (etree.XMLSyntaxError, LookupError):
+        return data.decode("utf-8", errors="replace")  # not XML: the checks report where
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="unicode")
 
 

@@ -8,6 +8,7 @@ new cases used so far, while running cases stay on theirs.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,23 @@ from app.engine.errors import Conflict, InvalidProcess, NotAllowed
 from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
 
 MAX_KEY = 64
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
+KEY_RULE = "流程标识须以小写英文字母开头，只含小写字母、数字和下划线，最多 64 个字符"
+MAX_DRAFT_BYTES = 1024 * 1024
+
+
+def draft_refusal(key: str | None, data: bytes) -> dict[str, str] | None:
+    """Why a draft is not stored at all (field -> message), or None.  A well-formed key
+    and a diagram of reasonable size; everything else is checked and stored with it."""
+    if key is not None and not KEY_PATTERN.fullmatch(key):
+        return {"key": KEY_RULE}
+    if len(data) > MAX_DRAFT_BYTES:
+        return {"file": f"流程文件过大（最多 {MAX_DRAFT_BYTES // 1024} KB）"}
+    if not data.strip():
+        return {"file": "流程文件为空"}
+    return None
+
+
 PUBLISHER_ROLES = {"designer", "admin"}
 
 
@@ -141,8 +159,8 @@ def save_draft(
     if expected_key and parsed.process_id and parsed.process_id != expected_key:
         parsed.error(parsed.process_id, f"流程标识为“{parsed.process_id}”，与目标流程“{expected_key}”不一致")
         key = expected_key
-    if len(key) > MAX_KEY:
-        parsed.error(parsed.process_id, f"流程标识过长（最多 {MAX_KEY} 个字符）")
+    if not KEY_PATTERN.fullmatch(key):
+        parsed.error(parsed.process_id, KEY_RULE)
         key = key[:MAX_KEY]
     if not parsed.errors and parsed.spec is not None:
         _attach_called_processes(session, parsed)

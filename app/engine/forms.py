@@ -19,6 +19,7 @@ from app.engine import expressions
 from app.engine.functions import allowed_in_expressions
 
 TYPES = {"string", "text", "long", "boolean", "date", "enum", "list"}
+MAX_LONG = 2**31 - 1  # a database INTEGER (amounts in yuan, counts)
 CONSTRAINTS = {"required", "maxlength", "minlength", "min", "max", "required_if", "valid_if", "readonly"}
 MAX_TEXT = 5000
 MAX_LIST = 100
@@ -118,10 +119,15 @@ def _coerce(f: FormField, raw: Any) -> tuple[Any, str | None]:
     if f.type == "long":
         if isinstance(raw, bool):
             return None, "应为整数"
+        text = str(raw).strip()
+        if len(text) > 12:  # int() of a huge digit string is slow, and no column holds it
+            return None, "数值超出范围"
         try:
-            number = int(str(raw).strip())
+            number = int(text)
         except ValueError:
             return None, "应为整数"
+        if not -MAX_LONG <= number <= MAX_LONG:
+            return None, "数值超出范围"
         return number, None
     if f.type == "date":
         try:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, lazyload, object_session, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.clock import now
-from app.engine import binding, incidents, limits, state
+from app.engine import audit_chain, binding, incidents, limits, state
 from app.engine.errors import Conflict, InvalidProcess, ProcessFailure
 from app.engine.expressions import ExpressionError
 from app.engine.functions import RunContext, current_run
@@ -146,7 +146,7 @@ def audit(
         summary=summary,
         data=data or {},
     )
-    session.add(event)
+    audit_chain.seal(session, event)  # linked to the case's previous event, then added
     return event
 
 

@@ -3,9 +3,11 @@
 from app.models.base import Base
 from app.models.calendar import CalendarYear, HolidayOverride
 from app.models.case import AuditEvent, Case, CaseStatus, Notification, TaskItem, Timer
+from app.models.imports import ImportUpload
 from app.models.incidents import Incident
 from app.models.listing import Document, DocumentCounter
 from app.models.messages import MessageEvent, MessageSubscription
+from app.models.ops import SchedulerRun
 from app.models.org import ApiToken, Bureau, User, UserRole
 from app.models.partners import (
     Delivery,
@@ -56,4 +58,6 @@ __all__ = [
     "Incident",
     "MessageEvent",
     "MessageSubscription",
+    "ImportUpload",
+    "SchedulerRun",
 ]

@@ -183,6 +183,9 @@ class AuditEvent(Base):
     step: Mapped[Optional[str]] = mapped_column(String(100))
     summary: Mapped[str] = mapped_column(String(500), default="")
     data: Mapped[dict] = mapped_column(default=dict)
+    # The chain per case (app/engine/audit_chain.py): the previous event's hash, this one's.
+    prev_hash: Mapped[Optional[str]] = mapped_column(String(64))
+    hash: Mapped[Optional[str]] = mapped_column(String(64))
 
 
 class Notification(Base):

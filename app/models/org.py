@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
+import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -35,6 +36,11 @@ class User(UserMixin, Base):
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureau.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
+    # Bumped on logout and password change: sessions carrying an older one are over.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # New accounts choose their own password at first login (demo accounts do not).
+    must_change_password: Mapped[bool] = mapped_column(default=True, server_default=sa.false())
+    password_changed_at: Mapped[Optional[dt.datetime]]
     bureau: Mapped[Bureau] = relationship(lazy="joined")
     role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
@@ -47,6 +53,9 @@ class User(UserMixin, Base):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login: the session names the user and its generation
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.clock import now
@@ -31,3 +31,13 @@ def user_for_token(session: Session, token: str) -> User | None:
     if row is None or row.expires_at < now() or not row.user.active:
         return None
     return row.user
+
+
+def revoke_token(session: Session, token: str) -> bool:
+    """Delete the token; True when it existed."""
+    result = session.execute(delete(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    return bool(result.rowcount)
+
+
+def revoke_all_tokens(session: Session, user: User) -> None:
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))

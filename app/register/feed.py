@@ -4,14 +4,12 @@ read it (联合惩戒): one shape of a published entry for the JSON feed and the
 
 from __future__ import annotations
 
-import csv
-import io
-
 from app.clock import iso
 from app.domain.listing_rules import SUBJECT_KINDS
 from app.domain.measures import measure_label
 from app.domain.situations import SITUATIONS, situation_label
 from app.models import RegisterEntry
+from app.security.spreadsheet import csv_text
 
 CSV_COLUMNS = [
     ("subject_name", "主体名称"),
@@ -52,12 +50,10 @@ def feed_entry(entry: RegisterEntry) -> dict:
 
 
 def to_csv(entries: list[RegisterEntry]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([label for _, label in CSV_COLUMNS])
+    rows = []
     for entry in entries:
         row = feed_entry(entry)
         row["measures_text"] = "；".join(m["label"] for m in row["measures"])
         row["subject_kind"] = SUBJECT_KINDS.get(entry.subject_kind, entry.subject_kind)
-        writer.writerow([row.get(key) or "" for key, _ in CSV_COLUMNS])
-    return "\ufeff" + out.getvalue()  # BOM: spreadsheet programs then read UTF-8
+        rows.append([row.get(key) or "" for key, _ in CSV_COLUMNS])
+    return csv_text([label for _, label in CSV_COLUMNS], rows)

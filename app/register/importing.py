@@ -150,9 +150,13 @@ def _check_row(row: ImportRow, bureaus: dict[str, Bureau], allowed: set[int], to
         e.append("penalty_carried_out 应为 是/否")
     v["penalty_carried_out"] = carried in TRUE
     amount = r.get("penalty_amount", "").replace(",", "").strip()
-    if amount and not amount.isdigit():
+    whole = amount.isascii() and amount.isdigit()
+    if amount and not whole:
         e.append("罚款金额应为整数（元）")
-    v["penalty_amount"] = int(amount) if amount.isdigit() else None
+    elif whole and (len(amount) > 10 or int(amount) > 2**31 - 1):
+        e.append("罚款金额超出范围")
+        whole = False
+    v["penalty_amount"] = int(amount) if whole else None
 
 
 def check_csv(session: Session, admin: User, text: str) -> ImportReport:

@@ -34,7 +34,13 @@ DISPLAY = {
 def _user(
     session: Session, username: str, name: str, bureau: Bureau, roles: list[str], password: str
 ) -> User:
-    user = User(username=username, display_name=name, bureau_id=bureau.id, password_hash="")
+    user = User(
+        username=username,
+        display_name=name,
+        bureau_id=bureau.id,
+        password_hash="",
+        must_change_password=False,  # demo accounts keep the announced demo password
+    )
     user.set_password(password)
     user.role_rows = [UserRole(role=r) for r in roles]
     session.add(user)

@@ -3,7 +3,7 @@ calendar's override source, and the login loader."""
 
 from __future__ import annotations
 
-from flask import Flask, has_app_context
+from flask import Flask, g, has_app_context
 
 from app.calendar import workdays as cal
 from app.calendar.overrides import cached_overrides
@@ -43,8 +43,22 @@ def connect(app: Flask) -> None:
     from app.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str):
+        """The session names "<user id>:<generation>"; an older generation (logged out,
+        password changed) or an inactive account ends it."""
+        user_id, _, generation = session_id.partition(":")
+        if not user_id.isdigit() or not generation.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_generation != int(generation):
+            return None
+        return user
+
+    @app.before_request
+    def load_user_from_this_request() -> None:
+        # Flask-Login caches the user on `g`; where an app context outlives a request
+        # (the tests' rollback fixture) the next request must read its own session.
+        g.pop("_login_user", None)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"

@@ -6,10 +6,10 @@ headers as UTF-8.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Callable
+
+from app.security.spreadsheet import csv_text
 
 
 @dataclass(frozen=True)
@@ -112,9 +112,4 @@ def table_rows(figures: dict, name: str) -> tuple[Table, list[list[str]]]:
 
 def to_csv(figures: dict, name: str) -> str:
     table, rows = table_rows(figures, name)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([header for _, header in table.columns])
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_text([header for _, header in table.columns], rows)

@@ -10,10 +10,12 @@ def register_blueprints(app: Flask) -> None:
     from app.web.admin import imports as _register_import  # noqa: F401  (CSV import routes)
     from app.web.admin.routes import bp as admin_bp
     from app.web.api import bp as api_bp
+    from app.web.auth import account as _account  # noqa: F401  (password change)
     from app.web.auth.routes import bp as auth_bp
     from app.web.cases.routes import bp as cases_bp
     from app.web.designer.routes import bp as designer_bp
     from app.web.inbox.routes import bp as inbox_bp
+    from app.web.ops.routes import bp as ops_bp
     from app.web.portal.routes import bp as portal_bp
     from app.web.public import tips as _public_tips  # noqa: F401  (tip form routes)
     from app.web.public.routes import bp as public_bp
@@ -31,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         register_bp,
         portal_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
     errors.register(app)

@@ -21,6 +21,7 @@ MESSAGES = {
     409: "操作冲突",
     413: "上传的文件过大",
     422: "提交的内容有误",
+    429: "尝试次数过多，请稍后再试",
     500: "系统内部错误，请稍后再试或联系管理员",
 }
 
@@ -60,10 +61,11 @@ def register(app: Flask) -> None:
     def handle(exc):
         status = getattr(exc, "code", 500) or 500
         if wants_json():
-            return json_error(status, getattr(exc, "description", None) if status != 500 else None)
+            detail = getattr(exc, "description", None) if status not in (429, 500) else None
+            return json_error(status, detail)
         return render_template("error.html", status=status, message=MESSAGES.get(status, "错误")), status
 
-    for status in (400, 403, 404, 405, 409, 413, 422, 500):
+    for status in (400, 403, 404, 405, 409, 413, 422, 429, 500):
         app.register_error_handler(status, handle)
 
     @app.errorhandler(errors.AppError)

@@ -15,7 +15,7 @@ def test_process_lists_versions_with_author_note_and_cases(raw_api, upload):
         note="决定期限改为7个工作日",
     )
     assert response.status_code == 201, response.get_json()
-    body = raw_api("clerk")("GET", "/api/processes/repair").get_json()
+    body = raw_api("admin")("GET", "/api/processes/repair").get_json()
     assert body["key"] == "repair" and body["name"]
     newest, *older = body["versions"]
     assert (
@@ -31,11 +31,11 @@ def test_process_lists_versions_with_author_note_and_cases(raw_api, upload):
 def test_download_returns_the_stored_xml(raw_api, upload):
     xml = probe_xml()
     number = upload("designer", "probe", xml).get_json()["number"]
-    response = raw_api("clerk")("GET", f"/api/processes/probe/versions/{number}.bpmn")
+    response = raw_api("designer")("GET", f"/api/processes/probe/versions/{number}.bpmn")
     assert response.status_code == 200 and response.mimetype == "application/xml"
     assert response.get_data(as_text=True) == xml
-    assert raw_api("clerk")("GET", "/api/processes/probe/versions/99.bpmn").status_code == 404
-    assert raw_api("clerk")("GET", "/api/processes/nothing").status_code == 404
+    assert raw_api("designer")("GET", "/api/processes/probe/versions/99.bpmn").status_code == 404
+    assert raw_api("designer")("GET", "/api/processes/nothing").status_code == 404
 
 
 def test_invalid_draft_is_stored_and_refused_for_publishing(raw_api, upload):
@@ -122,7 +122,7 @@ def test_download_is_never_rendered_by_the_browser(raw_api, upload):
     number = upload(
         "designer", "probe", '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'
     ).get_json()["number"]
-    response = raw_api("clerk")("GET", f"/api/processes/probe/versions/{number}.bpmn")
+    response = raw_api("designer")("GET", f"/api/processes/probe/versions/{number}.bpmn")
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response.headers["Content-Security-Policy"]
 

@@ -62,8 +62,8 @@ def test_inbox_due_soon_follows_the_diagrams_warning_timer(api, session, client,
     warning = [t for t in task["timers"] if t["kind"] == "warning" and t["step"] == "acceptance_review"]
     assert warning, "repair.bpmn draws a warning timer before the acceptance deadline"
     warn_at = dt.datetime.fromisoformat(warning[0]["due_at"])
-    login("clerk")
     with time_machine.travel(warn_at - dt.timedelta(hours=1), tick=False):
+        login("clerk")  # signed in then: a session cookie from the future is not accepted
         assert 'class="due-ok"' in client.get("/").get_data(as_text=True)
     with time_machine.travel(warn_at + dt.timedelta(hours=1), tick=False):
         assert 'class="due-due_soon"' in client.get("/").get_data(as_text=True)

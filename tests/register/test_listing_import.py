@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from sqlalchemy import func, select
 
@@ -104,6 +105,11 @@ def upload(client, text, filename="list.csv", encoding="utf-8"):
     )
 
 
+def kept(page: str) -> str:
+    """The token of the upload the server keeps for the confirmation."""
+    return re.search(r'name="upload" value="([^"]+)"', page).group(1)
+
+
 def count(session, model):
     return session.scalar(select(func.count(model.id)))
 
@@ -112,8 +118,9 @@ def test_good_file_imports_with_timers(login, session):
     client = login("admin")
     page = upload(client, csv_text(*GOOD), encoding="gb18030").get_data(as_text=True)
     assert "有效 3 行，错误 0 行" in page and "导入全部 3 条" in page
+    assert "11010519491231002X" not in page  # full ID numbers stay on the server
     before = count(session, RegisterEntry)
-    response = client.post("/admin/import", data={"action": "import_all", "text": csv_text(*GOOD)})
+    response = client.post("/admin/import", data={"action": "import_all", "upload": kept(page)})
     assert response.status_code == 302
     assert count(session, RegisterEntry) == before + 3
     entry = session.scalar(select(RegisterEntry).where(RegisterEntry.subject_name == "历史化工厂"))
@@ -145,10 +152,11 @@ def test_file_with_errors_imports_nothing_unless_valid_rows_chosen(login, sessio
         assert reason in page, reason
     assert "仅导入有效行" in page and "导入全部" not in page
     before = count(session, RegisterEntry)
-    page = client.post("/admin/import", data={"action": "import_all", "text": text}, follow_redirects=True)
+    token = kept(page)
+    page = client.post("/admin/import", data={"action": "import_all", "upload": token})
     assert "未导入任何记录" in page.get_data(as_text=True)
     assert count(session, RegisterEntry) == before
-    response = client.post("/admin/import", data={"action": "import_valid", "text": text})
+    response = client.post("/admin/import", data={"action": "import_valid", "upload": token})
     assert response.status_code == 302
     assert count(session, RegisterEntry) == before + 3
     assert not session.scalar(select(RegisterEntry).where(RegisterEntry.subject_name == "校验位错"))

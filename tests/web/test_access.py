@@ -71,6 +71,7 @@ def test_claimed_task_is_only_for_its_claimant(api, session):
             display_name="钱受理",
             bureau_id=clerk.bureau_id,
             password_hash=clerk.password_hash,
+            must_change_password=False,
             role_rows=[UserRole(role="clerk")],
         )
     )

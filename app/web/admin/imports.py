@@ -1,8 +1,10 @@
 """Administration: import listings decided before the system existed (CSV).
 
 Upload -> check every row -> report per row -> import all (only when there are no
-errors) or, by explicit choice, only the valid rows.  The checked text travels
-back in the confirmation form; the server checks it again before importing."""
+errors) or, by explicit choice, only the valid rows.  The checked file stays on the
+server (app/register/import_uploads.py): the confirmation form carries only a token,
+so full ID numbers never go back to the browser; the server checks it again before
+importing."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from flask_login import current_user
 
 from app.errors import Invalid
 from app.extensions import db
+from app.register import import_uploads as uploads
 from app.register import importing as register_import
 from app.web.admin.routes import bp
 from app.web.common import role_required, unit_of_work
@@ -19,7 +22,7 @@ from app.web.common import role_required, unit_of_work
 @bp.route("/import", methods=["GET"])
 @role_required("admin")
 def import_register():
-    return render_template("admin/import.html", report=None, text="", columns=register_import.COLUMNS)
+    return render_template("admin/import.html", report=None, upload=None, columns=register_import.COLUMNS)
 
 
 @bp.route("/import/template.csv")
@@ -36,6 +39,7 @@ def import_template():
 @role_required("admin")
 def check_import():
     action = request.form.get("action", "check")
+    token = None
     if action == "check":
         upload = request.files.get("file")
         if upload is None or not upload.filename:
@@ -47,7 +51,12 @@ def check_import():
             flash(exc.message, "error")
             return redirect(url_for("admin.import_register"))
     else:
-        text = request.form.get("text", "")
+        kept = uploads.kept_upload(db.session, current_user, request.form.get("upload", ""))
+        if kept is None:
+            flash("上传的文件已过期或不存在，请重新上传", "error")
+            return redirect(url_for("admin.import_register"))
+        text = kept.content
+        db.session.delete(kept)
     report = register_import.check_csv(db.session, current_user, text)
     if action in ("import_all", "import_valid"):
         _, refused = unit_of_work(
@@ -60,4 +69,14 @@ def check_import():
         )
         if refused is None:
             return redirect(url_for("register.list_entries"))
-    return render_template("admin/import.html", report=report, text=text, columns=register_import.COLUMNS)
+        # rolled back: the upload stays kept, so the user may still import the valid rows
+        return render_template(
+            "admin/import.html",
+            report=report,
+            upload=request.form.get("upload"),
+            columns=register_import.COLUMNS,
+        )
+    if not report.file_errors and report.valid:
+        token = uploads.keep_upload(db.session, current_user, text)
+        db.session.commit()
+    return render_template("admin/import.html", report=report, upload=token, columns=register_import.COLUMNS)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,10 +13,33 @@ from app.calendar import overrides as holidays
 from app.calendar import workdays as cal
 from app.clock import today
 from app.extensions import db
-from app.models import CalendarYear, HolidayOverride
+from app.models import Bureau, CalendarYear, HolidayOverride
 from app.web.common import role_required, unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def calendar_owner():
+    """The bureau whose administrators keep the holiday table (CALENDAR_BUREAU_CODE)."""
+    return db.session.scalar(select(Bureau).where(Bureau.code == current_app.config["CALENDAR_BUREAU_CODE"]))
+
+
+def may_edit_calendar(user) -> bool:
+    owner = calendar_owner()
+    return owner is not None and user.bureau_id == owner.id and "admin" in user.roles
+
+
+def calendar_owner_required(view):
+    """Only administrators of the owning bureau change the table everyone counts with."""
+
+    @wraps(view)
+    @role_required("admin")
+    def wrapped(*args, **kwargs):
+        if not may_edit_calendar(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 @bp.route("/holidays", methods=["GET"])
@@ -45,11 +69,13 @@ def list_holidays():
         check=check,
         start=start or "",
         n=n if n is not None else "",
+        may_edit=may_edit_calendar(current_user),
+        owner=calendar_owner(),
     )
 
 
 @bp.route("/holidays", methods=["POST"])
-@role_required("admin")
+@calendar_owner_required
 def save_holiday():
     raw_day = request.form.get("day", "")
     kind = request.form.get("kind", "")
@@ -70,7 +96,7 @@ def save_holiday():
 
 
 @bp.route("/holidays/<day>/delete", methods=["POST"])
-@role_required("admin")
+@calendar_owner_required
 def delete_holiday(day: str):
     try:
         date = dt.date.fromisoformat(day)
@@ -82,7 +108,7 @@ def delete_holiday(day: str):
 
 
 @bp.route("/holidays/years/<int:year>/confirm", methods=["POST"])
-@role_required("admin")
+@calendar_owner_required
 def confirm_year(year: int):
     unit_of_work(
         lambda: holidays.confirm_year(db.session, year, current_user),

@@ -8,6 +8,8 @@ POST /api/processes/<key>/versions/<n>/publish     a second designer or an admin
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import g, jsonify
 
 from app import engine
@@ -24,8 +26,21 @@ def _may_design() -> bool:
     return bool(g.api_user.roles & deploy.PUBLISHER_ROLES)
 
 
+def designer_required(view):
+    """Diagrams and their drafts are for designers and administrators, as on the pages."""
+
+    @wraps(view)
+    @token_required
+    def wrapped(*args, **kwargs):
+        if not _may_design():
+            return json_error(403, "只有流程设计人员或系统管理员可以查看流程定义")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 @bp.route("/processes/<key>")
-@token_required
+@designer_required
 def show_process(key: str):
     rows = deploy.version_rows(db.session, key)
     if not rows:
@@ -35,7 +50,7 @@ def show_process(key: str):
 
 
 @bp.route("/processes/<key>/versions/<int:number>.bpmn")
-@token_required
+@designer_required
 def download_version(key: str, number: int):
     version = deploy.find_version(db.session, key, number)
     if version is None:
@@ -48,7 +63,14 @@ def download_version(key: str, number: int):
 def create_draft(key: str):
     if not _may_design():
         return json_error(403, "只有流程设计人员或系统管理员可以保存草稿")
-    version = deploy.save_draft(db.session, bpmn_upload(), g.api_user, change_note(), expected_key=key)
+    data = bpmn_upload()
+    refused = deploy.draft_refusal(key, data)
+    if refused:
+        return json_error(422, "；".join(refused.values()), refused)
+    try:
+        version = deploy.save_draft(db.session, data, g.api_user, change_note(), expected_key=key)
+    except engine.InvalidProcess as exc:
+        return json_error(422, exc.message, {"file": exc.message})
     db.session.commit()
     if version.errors:
         return jsonify({"message": "草稿已保存，但有错误，修正后才能发布", **draft_json(version)}), 422

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify
+from flask import current_app, g, jsonify, request
 from sqlalchemy import select
 
 from app import engine
@@ -10,9 +10,11 @@ from app.cases.inbox import actionable_tasks
 from app.cases.starting import STARTERS
 from app.extensions import db
 from app.models import AuditEvent, Case, TaskItem, Timer, User
-from app.org.tokens import issue_token
+from app.org.tokens import issue_token, revoke_token
 from app.register.feed import feed_entry
 from app.register.queries import published_entries
+from app.security import throttle
+from app.security.passwords import check_login
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
 from app.web.api.serialize import case_json, task_json
@@ -21,6 +23,8 @@ from app.web.errors import json_error
 
 
 @bp.route("/token", methods=["POST"])
+@throttle.per_account()
+@throttle.per_address()
 def create_token():
     body = json_body()
     if body is None:
@@ -31,10 +35,22 @@ def create_token():
     if errors:
         return json_error(422, errors=errors)
     user = db.session.scalar(select(User).where(User.username == body["username"]))
-    if user is None or not user.active or not user.check_password(body["password"]):
+    if not check_login(user, body["password"]):
+        throttle.note_failure()
         return json_error(401, "用户名或密码错误")
+    if user.must_change_password:
+        return json_error(403, "请先登录网页修改初始密码")
     token, _ = unit_of_work(lambda: issue_token(db.session, user, current_app.config["API_TOKEN_HOURS"]))
     return jsonify({"token": token})
+
+
+@bp.route("/token", methods=["DELETE"])
+@token_required
+def delete_token():
+    """Revoke the token this request carries."""
+    revoke_token(db.session, request.headers["Authorization"][7:].strip())
+    db.session.commit()
+    return "", 204
 
 
 @bp.route("/tasks")

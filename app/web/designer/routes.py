@@ -11,6 +11,8 @@ from flask_wtf.csrf import generate_csrf
 
 from app import engine
 from app.engine import deploy
+from app.engine.bpmn_xml import as_text
+from app.engine.errors import InvalidProcess
 from app.engine.model import read_process_id
 from app.extensions import db
 from app.models import ProcessVersion
@@ -64,6 +66,13 @@ def list_processes():
 def create_process():
     """Upload a BPMN file made elsewhere: a new process, or a draft of the one it names."""
     data = bpmn_upload()
+    try:
+        refused = deploy.draft_refusal(None, data)
+        data = as_text(data) if not refused else data
+    except InvalidProcess as exc:
+        refused = {"file": exc.message}
+    if refused:
+        return _refuse_draft(refused)
     parsed = read_process_id(data)
     if not parsed.process_id:  # nothing names the process: there is nowhere to store it
         for problem in parsed.errors[:5]:
@@ -148,8 +157,23 @@ def save_draft(key: str):
     return _store_draft(key, bpmn_upload(), expected_key=key)
 
 
-def _store_draft(key: str, data: bytes, expected_key: str | None = None):
-    version = deploy.save_draft(db.session, data, current_user, change_note(), expected_key=expected_key)
+def _refuse_draft(errors: dict[str, str]):
+    """Nothing stored: a malformed key, an oversized or unreadable file."""
+    if _wants_json():
+        return jsonify({"message": "；".join(errors.values()), "errors": errors}), 422
+    for message in errors.values():
+        flash(message, "error")
+    return redirect(url_for("designer.list_processes"))
+
+
+def _store_draft(key: str, data: bytes | str, expected_key: str | None = None):
+    refused = deploy.draft_refusal(expected_key, data.encode() if isinstance(data, str) else data)
+    if refused:
+        return _refuse_draft(refused)
+    try:
+        version = deploy.save_draft(db.session, data, current_user, change_note(), expected_key=expected_key)
+    except InvalidProcess as exc:
+        return _refuse_draft({"file": exc.message})
     db.session.commit()
     edit_url = url_for("designer.edit_version", key=version.key, number=version.number)
     if _wants_json():

@@ -1,14 +1,14 @@
 """portal: applicant accounts and electronic service receipts
 
-Revision ID: 0009_portal
-Revises: 0008_platforms
+Revision ID: 0012_portal
+Revises: 0011_platforms
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_portal"
-down_revision = "0008_platforms"
+revision = "0012_portal"
+down_revision = "0011_platforms"
 branch_labels = None
 depends_on = None
 

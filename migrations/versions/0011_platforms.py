@@ -1,14 +1,14 @@
 """platforms: items for the national platforms, applications pushed from 信用中国
 
-Revision ID: 0008_platforms
-Revises: 0007_tips
+Revision ID: 0011_platforms
+Revises: 0010_tips
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_platforms"
-down_revision = "0007_tips"
+revision = "0011_platforms"
+down_revision = "0010_tips"
 branch_labels = None
 depends_on = None
 

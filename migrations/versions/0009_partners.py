@@ -1,14 +1,14 @@
 """partners: organisations, query log, subscriptions, outbox, deliveries, feedback
 
-Revision ID: 0006_partners
-Revises: 0006_timer_attempts
+Revision ID: 0009_partners
+Revises: 0008_audit_chain
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_partners"
-down_revision = "0006_timer_attempts"
+revision = "0009_partners"
+down_revision = "0008_audit_chain"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """tips: public tips and their tracking codes
 
-Revision ID: 0007_tips
-Revises: 0006_partners
+Revision ID: 0010_tips
+Revises: 0009_partners
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_tips"
-down_revision = "0006_partners"
+revision = "0010_tips"
+down_revision = "0009_partners"
 branch_labels = None
 depends_on = None
 

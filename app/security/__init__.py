@@ -1,0 +1,1 @@
+"""Secure defaults: the secret key, sessions, passwords, throttling, headers, input hygiene."""
