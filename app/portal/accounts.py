@@ -88,6 +88,7 @@ def register_account(session: Session, body: dict) -> ApplicantProfile:
         bureau_id=entries[-1].bureau_id,  # the bureau that listed it most recently
         password_hash="",
         active=True,
+        must_change_password=False,  # the applicant chose this password just now
     )
     user.set_password(body["password"])
     session.add(user)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import EntryStatus, RegisterEntry
+from app.models import Case, EntryStatus, RegisterEntry
 from tests.e2e.site import open_page
 
 APPLICANT_PASSWORD = "Online-apply-2026"
@@ -19,7 +19,12 @@ def _listed_city_entry(app) -> RegisterEntry:
             .where(RegisterEntry.status == EntryStatus.LISTED, RegisterEntry.credit_code.is_not(None))
             .order_by(RegisterEntry.id.desc())
         ).all()
-        entry = next(e for e in entries if e.bureau.code == "CITY")
+        busy = set(
+            db.session.scalars(
+                select(Case.register_entry_id).where(Case.process_key == "repair", Case.ended_at.is_(None))
+            )
+        )  # the demo's own applications
+        entry = next(e for e in entries if e.bureau.code == "CITY" and e.id not in busy)
         db.session.expunge(entry)
         db.session.remove()
         return entry
@@ -32,7 +37,7 @@ def test_applicant_signs_up_is_confirmed_and_applies(page, browser, live_server,
     page.fill("#f-password", APPLICANT_PASSWORD)
     page.fill("#f-name", entry.subject_name)
     page.fill("#f-credit_code", entry.credit_code)
-    page.click("button.primary")
+    page.click("main form.task-form button.primary")
     page.wait_for_selector("text=注册已提交")
 
     login_page(page, "clerk")
@@ -50,7 +55,7 @@ def test_applicant_signs_up_is_confirmed_and_applies(page, browser, live_server,
     page.fill("#f-materials", "提前移出申请书\n信用承诺书\n整改报告")
     page.check("input[name=penalty_carried_out]")
     page.check("input[name=commitment_given]")
-    page.click("button.primary")
+    page.click("main form.task-form button.primary")
     page.wait_for_selector("text=申请已提交")
     page.wait_for_load_state("load")
     assert "信用修复" in page.inner_text("h1")
@@ -72,7 +77,7 @@ def test_public_tip_and_its_tracking_code(page, shot):
     page.fill("#f-subject_name", "示范危化品仓储有限公司")
     page.fill("#f-description", "仓库内超量存放危险化学品，消防通道被堵")
     page.fill("#f-location", "示范市港口路12号")
-    page.click("button.primary")
+    page.click("main form.task-form button.primary")
     code = page.inner_text("#tracking-code")
     assert code.startswith("JB")
     shot(page, "tip-01-submitted")
