@@ -75,9 +75,14 @@ def verify(session: Session) -> tuple[int, Break | None]:
     """Walk every chain in id order; returns (events checked, the first broken link)."""
     checked = 0
     previous: dict[int | None, str | None] = {}
-    rows = session.execute(
+    # A closed result also closes PostgreSQL's server-side cursor when we stop early.
+    with session.execute(
         select(AuditEvent).order_by(AuditEvent.case_id, AuditEvent.id).execution_options(yield_per=1000)
-    )
+    ) as rows:
+        return _walk(rows, previous, checked)
+
+
+def _walk(rows, previous: dict, checked: int) -> tuple[int, Break | None]:
     for (event,) in rows:
         expected_prev = previous.get(event.case_id)
         if event.prev_hash != expected_prev:

@@ -6,19 +6,29 @@ from sqlalchemy import select
 
 from app.cases.repair import start_repair
 from app.extensions import db
-from app.models import EntryStatus, RegisterEntry, User
+from app.models import Case, EntryStatus, RegisterEntry, User
 
 
 def _open_case(app) -> str:
     """A repair application waiting for acceptance review in the city bureau."""
     with app.app_context():
         clerk = db.session.scalar(select(User).where(User.username == "clerk"))
-        entry = db.session.scalar(
-            select(RegisterEntry).where(
-                RegisterEntry.bureau_id == clerk.bureau_id,
-                RegisterEntry.status == EntryStatus.LISTED,
-                RegisterEntry.subject_name == "安泰安全评价中心",
+        busy = set(
+            db.session.scalars(
+                select(Case.register_entry_id).where(Case.process_key == "repair", Case.ended_at.is_(None))
             )
+        )  # the demo's own applications are running already
+        entry = next(
+            e
+            for e in db.session.scalars(
+                select(RegisterEntry)
+                .where(
+                    RegisterEntry.bureau_id == clerk.bureau_id,
+                    RegisterEntry.status == EntryStatus.LISTED,
+                )
+                .order_by(RegisterEntry.id)
+            )
+            if e.id not in busy
         )
         case = start_repair(
             db.session,
