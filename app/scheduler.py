@@ -102,66 +102,46 @@ def _record_incident(session, case_id: int, at, message: str) -> None:
     )
 
 
-def _job(app: Flask) -> None:
+def _fire_timers(session) -> None:
+    at = now()
+    count = fire_due_timers(session, at)
+    status.record_sweep(session, at, count)  # the heartbeat /health reports
+    if count:
+        log.info("fired %d timer(s)", count)
+
+
+def _deliver_webhooks(session) -> None:
+    count = deliver_due(session)
+    if count:
+        log.info("delivered %d webhook(s)", count)
+
+
+def _platform_files(session) -> None:
+    written = platform_jobs.run(session)
+    if written:
+        log.info("platform export: %s", written)
+
+
+def _job(app: Flask, work) -> None:
+    """A thin job: enter the app context, do the work with the request-free session."""
     with app.app_context():
         try:
-            at = now()
-            count = fire_due_timers(db.session, at)
-            status.record_sweep(db.session, at, count)  # the heartbeat /health reports
-            if count:
-                log.info("fired %d timer(s)", count)
-        finally:
-            db.session.remove()
-
-
-def _deliveries_job(app: Flask) -> None:
-    with app.app_context():
-        try:
-            count = deliver_due(db.session)
-            if count:
-                log.info("delivered %d webhook(s)", count)
-        finally:
-            db.session.remove()
-
-
-def _platforms_job(app: Flask) -> None:
-    with app.app_context():
-        try:
-            written = platform_jobs.run(db.session)
-            if written:
-                log.info("platform export: %s", written)
+            work(db.session)
         finally:
             db.session.remove()
 
 
 def _add_jobs(scheduler, app: Flask) -> None:
-    scheduler.add_job(
-        _platforms_job,
-        "interval",
-        minutes=app.config["PLATFORM_EXPORT_MINUTES"],
-        args=[app],
-        id="platforms",
-        max_instances=1,
-        coalesce=True,
+    every = {"seconds": app.config["SCHEDULER_INTERVAL_SECONDS"]}
+    jobs = (
+        ("fire_due_timers", _fire_timers, every),
+        ("deliver_webhooks", _deliver_webhooks, every),
+        ("platforms", _platform_files, {"minutes": app.config["PLATFORM_EXPORT_MINUTES"]}),
     )
-    scheduler.add_job(
-        _deliveries_job,
-        "interval",
-        seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
-        args=[app],
-        id="deliver_webhooks",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        _job,
-        "interval",
-        seconds=app.config["SCHEDULER_INTERVAL_SECONDS"],
-        args=[app],
-        id="fire_due_timers",
-        max_instances=1,
-        coalesce=True,
-    )
+    for job_id, work, interval in jobs:
+        scheduler.add_job(
+            _job, "interval", args=[app, work], id=job_id, max_instances=1, coalesce=True, **interval
+        )
 
 
 def start_in_background(app: Flask) -> BackgroundScheduler:
