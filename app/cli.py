@@ -27,6 +27,10 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo("database ready" + ("; demo data created" if created else ""))
 
+    from app.cli_users import users_group
+
+    app.cli.add_command(users_group)
+
     calendar_group = click.Group("calendar", help="Chinese working-day calendar")
 
     @calendar_group.command("due")

@@ -57,6 +57,14 @@ ACTIONS = {
     "applicant_approved": "确认申请人账号",
     "applicant_rejected": "退回申请人账号",
     "tip_replied": "答复举报人",
+    "role_created": "新增角色",
+    "bureau_created": "新增机关",
+    "user_created": "新增用户",
+    "user_updated": "修改用户",
+    "user_deactivated": "停用用户",
+    "user_reactivated": "启用用户",
+    "password_reset": "重置密码",
+    "users_imported": "导入用户",
 }
 
 # A timer's kind (the diagram's timer_kind).

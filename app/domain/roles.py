@@ -1,6 +1,12 @@
-"""Roles inside a bureau. BPMN lanes name them (by Chinese name or by code)."""
+"""Roles inside a bureau. BPMN lanes name them (by Chinese name or by code).
+
+The roles are data: the `role` table, which administrators extend (app/org/roles.py).
+ROLES is only the seed of that table (migration 0013_roles) and what is known where no
+database is at hand (parsing a diagram in a unit test)."""
 
 from __future__ import annotations
+
+from typing import Callable, Mapping
 
 ROLES: dict[str, str] = {
     "officer": "承办人",
@@ -14,7 +20,12 @@ ROLES: dict[str, str] = {
     "admin": "系统管理员",
 }
 
-_BY_NAME = {name: code for code, name in ROLES.items()}
+# code -> Chinese name of every role there is; app/setup/wiring.py points it at the table.
+catalogue_provider: Callable[[], Mapping[str, str]] = lambda: ROLES  # noqa: E731
+
+
+def known_roles() -> Mapping[str, str]:
+    return catalogue_provider()
 
 
 def role_code(lane_name: str | None) -> str | None:
@@ -22,10 +33,11 @@ def role_code(lane_name: str | None) -> str | None:
     if not lane_name:
         return None
     lane_name = lane_name.strip()
-    if lane_name in ROLES:
+    roles = known_roles()
+    if lane_name in roles:
         return lane_name
-    return _BY_NAME.get(lane_name)
+    return next((code for code, name in roles.items() if name == lane_name), None)
 
 
 def role_label(code: str | None) -> str:
-    return ROLES.get(code or "", code or "")
+    return known_roles().get(code or "", code or "")

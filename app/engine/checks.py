@@ -16,7 +16,7 @@ from collections import Counter
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from app.domain.roles import ROLES, role_code
+from app.domain.roles import known_roles, role_code
 from app.engine import expressions, limits
 from app.engine.bpmn_xml import (
     NS,
@@ -278,7 +278,7 @@ def message_warnings(meta: dict, published: list[dict]) -> list[Problem]:
 
 def _role_problems(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
-    roles = "、".join(ROLES.values())
+    roles = "、".join(known_roles().values())
     for process in doc.processes:
         if process.get("isExecutable", "true").strip().lower() == "false":
             continue  # a documentation pool: its lanes need name no role (the flag itself is reported)

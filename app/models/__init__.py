@@ -8,7 +8,7 @@ from app.models.incidents import Incident
 from app.models.listing import Document, DocumentCounter
 from app.models.messages import MessageEvent, MessageSubscription
 from app.models.ops import SchedulerRun
-from app.models.org import ApiToken, Bureau, User, UserRole
+from app.models.org import ApiToken, Bureau, Role, User, UserRole
 from app.models.partners import (
     Delivery,
     MeasureFeedback,
@@ -28,6 +28,7 @@ __all__ = [
     "Base",
     "ApiToken",
     "Bureau",
+    "Role",
     "User",
     "UserRole",
     "ProcessVersion",

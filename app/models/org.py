@@ -27,6 +27,16 @@ class Bureau(Base):
     children: Mapped[list["Bureau"]] = relationship(back_populates="parent")
 
 
+class Role(Base):
+    """A role inside a bureau (lanes of diagrams name it); administrators add roles."""
+
+    __tablename__ = "role"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
 class User(UserMixin, Base):
     __tablename__ = "user_account"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,8 +8,11 @@ from flask import Flask, g, has_app_context
 from app.calendar import workdays as cal
 from app.calendar.overrides import cached_overrides
 from app.cases.escalation import on_timers_fired
+from app.domain import roles as domain_roles
+from app.domain.roles import ROLES
 from app.engine import TIMER_LISTENERS, functions, incidents
 from app.extensions import db, login_manager
+from app.org import roles as role_table
 from app.partners import outbox
 from app.register import actions as listing_actions  # noqa: F401  (listing, register life, exceptional paths)
 from app.register import repair_actions as diagram_actions  # noqa: F401  (registers the diagram actions)
@@ -24,8 +27,16 @@ def _overrides() -> cal.Overrides:
     return cached_overrides(db.session)
 
 
+def _roles():
+    """The role table (read once per request or command: app.org.roles.catalogue)."""
+    if not has_app_context():
+        return ROLES
+    return role_table.catalogue(db.session)
+
+
 def connect(app: Flask) -> None:
     functions.overrides_provider = _overrides
+    domain_roles.catalogue_provider = _roles
     if on_timers_fired not in TIMER_LISTENERS:
         TIMER_LISTENERS.append(on_timers_fired)
     outbox.connect()  # register changes become outbound events in their own transaction

@@ -1,6 +1,7 @@
 """JSON API: one blueprint; each module attaches the routes of one concern."""
 
 from app.web.api import (  # noqa: F401
+    admin,
     case_lookup,
     partners,
     portal,

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import inspect
 
-from app.domain.roles import ROLES
+from app.domain.roles import known_roles
 from app.engine import functions
 
 
 def role_help() -> list[tuple[str, str]]:
-    return [(name, code) for code, name in ROLES.items()]
+    return [(name, code) for code, name in known_roles().items()]
 
 
 def function_help() -> list[dict]:
