@@ -61,6 +61,23 @@ class Defaults:
     PLATFORM_EXPORT_DIR = None
     # The bureau (code) whose administrators keep the holiday table; the demo's city bureau.
     CALENDAR_BUREAU_CODE = "CITY"
+    # Notifications outside the system (app/notify).  A channel is offered to users only
+    # when its settings are here.  E-mail: an SMTP server (MAIL_SECURITY starttls | ssl
+    # | none).  SMS and 政务微信: the bureau's message gateway, a signed JSON POST.
+    MAIL_SERVER = None
+    MAIL_PORT = 587
+    MAIL_SECURITY = "starttls"
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = None
+    MAIL_FROM_NAME = "应急管理局"
+    SMS_GATEWAY_URL = None
+    SMS_GATEWAY_SECRET = None
+    WECOM_GATEWAY_URL = None
+    WECOM_GATEWAY_SECRET = None
+    NOTIFY_TIMEOUT_SECONDS = 10
+    NOTIFY_MAX_ATTEMPTS = 6
+    DIGEST_HOUR = 8  # Shanghai hour after which each working day's digest goes out
 
 
 ENV_KEYS = (
@@ -76,9 +93,21 @@ ENV_KEYS = (
     "LOG_FORMAT",
     "METRICS_TOKEN",
     "CALENDAR_BUREAU_CODE",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_SECURITY",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_FROM",
+    "MAIL_FROM_NAME",
+    "SMS_GATEWAY_URL",
+    "SMS_GATEWAY_SECRET",
+    "WECOM_GATEWAY_URL",
+    "WECOM_GATEWAY_SECRET",
+    "DIGEST_HOUR",
 )
 BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB", "SESSION_COOKIE_SECURE"}
-INTEGER_KEYS = {"SCHEDULER_INTERVAL_SECONDS", "SESSION_IDLE_HOURS"}
+INTEGER_KEYS = {"SCHEDULER_INTERVAL_SECONDS", "SESSION_IDLE_HOURS", "MAIL_PORT", "DIGEST_HOUR"}
 
 
 def from_environment() -> dict:

@@ -19,6 +19,8 @@ from app.engine import incidents
 from app.engine.errors import Conflict, EngineError
 from app.extensions import db
 from app.models import Case, Timer
+from app.notify import digest as notify_digest
+from app.notify import sending as notify_sending
 from app.ops import status
 from app.partners.delivery import deliver_due
 from app.platforms import jobs as platform_jobs
@@ -122,6 +124,14 @@ def _platform_files(session) -> None:
         log.info("platform export: %s", written)
 
 
+def _send_notifications(session) -> None:
+    queued = notify_digest.queue_digests(session)
+    session.commit()
+    sent = notify_sending.send_due(session)
+    if queued or sent:
+        log.info("notifications: %d digest(s) queued, %d message(s) sent", queued, sent)
+
+
 def _job(app: Flask, work) -> None:
     """A thin job: enter the app context, do the work with the request-free session."""
     with app.app_context():
@@ -136,6 +146,7 @@ def _add_jobs(scheduler, app: Flask) -> None:
     jobs = (
         ("fire_due_timers", _fire_timers, every),
         ("deliver_webhooks", _deliver_webhooks, every),
+        ("send_notifications", _send_notifications, every),
         ("platforms", _platform_files, {"minutes": app.config["PLATFORM_EXPORT_MINUTES"]}),
     )
     for job_id, work, interval in jobs:

@@ -7,6 +7,7 @@ from app.models.imports import ImportUpload
 from app.models.incidents import Incident
 from app.models.listing import Document, DocumentCounter
 from app.models.messages import MessageEvent, MessageSubscription
+from app.models.notify import ContactSetting, OutboundMessage
 from app.models.ops import SchedulerRun
 from app.models.org import ApiToken, Bureau, Role, User, UserRole
 from app.models.partners import (
@@ -39,6 +40,8 @@ __all__ = [
     "Case",
     "CaseStatus",
     "Notification",
+    "ContactSetting",
+    "OutboundMessage",
     "TaskItem",
     "Timer",
     "CalendarYear",

@@ -12,6 +12,7 @@ from app.domain import roles as domain_roles
 from app.domain.roles import ROLES
 from app.engine import TIMER_LISTENERS, functions, incidents
 from app.extensions import db, login_manager
+from app.notify import fanout as notify_fanout
 from app.org import roles as role_table
 from app.partners import outbox
 from app.register import actions as listing_actions  # noqa: F401  (listing, register life, exceptional paths)
@@ -40,6 +41,7 @@ def connect(app: Flask) -> None:
     if on_timers_fired not in TIMER_LISTENERS:
         TIMER_LISTENERS.append(on_timers_fired)
     outbox.connect()  # register changes become outbound events in their own transaction
+    notify_fanout.connect()  # reminders and overdue notices go out by e-mail/SMS too
 
     @app.before_request
     def _forget_incidents():

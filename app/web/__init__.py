@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web.admin.routes import bp as admin_bp
     from app.web.api import bp as api_bp
     from app.web.auth import account as _account  # noqa: F401  (password change)
+    from app.web.auth import notifications as _notifications  # noqa: F401  (contact channels)
     from app.web.auth.routes import bp as auth_bp
     from app.web.cases.routes import bp as cases_bp
     from app.web.designer.routes import bp as designer_bp

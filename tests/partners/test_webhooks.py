@@ -106,7 +106,7 @@ def test_internal_addresses_are_refused_by_default(api, session, organisation, r
 
 
 def test_failed_deliveries_are_marked_after_the_last_try(
-    app, api, session, organisation, receiver, listed_entry, allow_local
+    app, api, session, organisation, receiver, listed_entry, allow_local, login
 ):
     app.config["WEBHOOK_MAX_ATTEMPTS"] = 2
     try:
@@ -122,6 +122,17 @@ def test_failed_deliveries_are_marked_after_the_last_try(
         assert (delivery.status, delivery.attempts) == ("failed", 2)
         listed = api("admin")("GET", "/api/admin/deliveries?status=failed").get_json()["deliveries"]
         assert [d["id"] for d in listed] == [delivery.id]
+        # the supervisor's incident page shows it; the bureau's administrator sends it again
+        page = login("supervisor").get("/supervisor/incidents").get_data(as_text=True)
+        assert f'data-delivery="{delivery.id}"' in page and "HTTP 503" in page
+        county = login("county_admin").post(f"/supervisor/incidents/deliveries/{delivery.id}/retry")
+        assert county.status_code == 302
+        session.refresh(delivery)
+        assert delivery.status == "failed"  # a county administrator cannot act for the city
+        login("admin").post(f"/supervisor/incidents/deliveries/{delivery.id}/retry")
+        session.refresh(delivery)
+        assert (delivery.status, delivery.attempts) == ("pending", 0)
+        assert deliver_due(session, at=now() + dt.timedelta(hours=2)) == 1
     finally:
         app.config["WEBHOOK_MAX_ATTEMPTS"] = 8
 

@@ -3,6 +3,7 @@
 from app.web.api import (  # noqa: F401
     admin,
     case_lookup,
+    notifications,
     partners,
     portal,
     processes,

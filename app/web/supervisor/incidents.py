@@ -10,7 +10,9 @@ from app.engine import rescue
 from app.engine.errors import EngineError
 from app.extensions import db
 from app.models import Incident
-from app.web.common import role_required
+from app.notify.channels import CHANNELS
+from app.supervision import outbound
+from app.web.common import role_required, unit_of_work
 from app.web.supervisor.blueprint import bp, visible
 
 KIND_LABELS = {"step": "环节运行", "timer": "计时器", "message": "消息"}
@@ -19,8 +21,35 @@ KIND_LABELS = {"step": "环节运行", "timer": "计时器", "message": "消息"
 @bp.route("/incidents")
 @role_required("supervisor", "admin")
 def list_incidents():
-    rows = rescue.open_incidents(db.session, visible())
-    return render_template("supervisor/incidents.html", rows=rows, kinds=KIND_LABELS)
+    bureaus = visible()
+    return render_template(
+        "supervisor/incidents.html",
+        rows=rescue.open_incidents(db.session, bureaus),
+        kinds=KIND_LABELS,
+        deliveries=outbound.failed_deliveries(db.session, bureaus),
+        messages=outbound.failed_messages(db.session, bureaus),
+        channels=CHANNELS,
+    )
+
+
+@bp.route("/incidents/deliveries/<int:delivery_id>/retry", methods=["POST"])
+@role_required("admin")
+def retry_failed_delivery(delivery_id: int):
+    unit_of_work(
+        lambda: outbound.retry_delivery(db.session, current_user, delivery_id, visible()),
+        "已重新加入推送队列",
+    )
+    return redirect(url_for("supervisor.list_incidents"))
+
+
+@bp.route("/incidents/messages/<int:message_id>/retry", methods=["POST"])
+@role_required("admin")
+def retry_failed_message(message_id: int):
+    unit_of_work(
+        lambda: outbound.retry_message(db.session, current_user, message_id, visible()),
+        "已重新加入发送队列",
+    )
+    return redirect(url_for("supervisor.list_incidents"))
 
 
 def _rescue(incident_id: int, work, done: str):
