@@ -65,6 +65,7 @@ ACTIONS = {
     "user_reactivated": "启用用户",
     "password_reset": "重置密码",
     "users_imported": "导入用户",
+    "platform_delivery": "报送全国信用平台",
 }
 
 # A timer's kind (the diagram's timer_kind).

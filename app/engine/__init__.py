@@ -15,6 +15,7 @@ from app.engine.steps import (
     start_case,
     start_form,
     task_form,
+    task_guidance,
     unclaim,
 )
 from app.engine.store import audit
@@ -43,5 +44,6 @@ __all__ = [
     "start_case",
     "start_form",
     "task_form",
+    "task_guidance",
     "unclaim",
 ]

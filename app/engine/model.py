@@ -106,6 +106,16 @@ def _translate_spiff_error(exc: Exception, root) -> tuple[str | None, str]:
     return element_id, f"流程解析失败：{message}"
 
 
+MAX_GUIDANCE = 2000
+
+
+def guidance(task) -> str:
+    """The step's bpmn:documentation: what the officer is told on the task page."""
+    node = task.find(bpmn("documentation"))
+    text = " ".join((node.text or "").split()) if node is not None else ""
+    return text[:MAX_GUIDANCE]
+
+
 def _read_meta(doc: Document) -> dict:
     """Forms, roles and timer kinds, straight from the XML (all processes that run)."""
     steps: dict[str, dict] = {}
@@ -127,6 +137,7 @@ def _read_meta(doc: Document) -> dict:
                 "role": role_code(lane_name) or candidate_role(task),
                 "lane": lane_name,
                 "form": [f.to_dict() for f in read_form(task)],
+                "guidance": guidance(task),
             }
         for definition in process.iter(bpmn("timerEventDefinition")):
             event = definition.getparent()

@@ -44,6 +44,11 @@ def task_form(version: ProcessVersion, step: str, case: Case | None = None) -> l
     return [forms.FormField.from_dict(f) for f in step_meta.get("form", [])]
 
 
+def task_guidance(version: ProcessVersion, step: str) -> str:
+    """What the diagram tells the officer about a step (its documentation), or ""."""
+    return version.meta.get("steps", {}).get(step, {}).get("guidance", "")
+
+
 def done_kinds(version: ProcessVersion, data: dict) -> frozenset[str]:
     """The kinds (step_kind) of the steps this case has completed so far."""
     steps = version.meta.get("steps", {})

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.clock import now
 from app.models import Case, OutboundEvent, PlatformApplication, PlatformItem
 from app.platforms import REGISTER_PLATFORMS
+from app.platforms.records import note_exported
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ def export_pending(session: Session, folder: Path, at: dt.datetime | None = None
         for item in items:
             item.attempts += 1
             item.status, item.file_name, item.exported_at, item.last_error = "exported", name, at, ""
+        note_exported(session, items, at)  # the case history shows the delivery
         written[platform] = len(items)
     session.flush()
     return written

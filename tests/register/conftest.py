@@ -131,7 +131,7 @@ class Flow:
                 "recipient": "北辰化工有限公司 李某",
             },
         )
-        self.complete("publisher", cid, "publication", {"published": True})
+        self.complete("publisher", cid, "publication", {})
         return cid
 
 

@@ -48,7 +48,7 @@ def test_publication_on_time_is_not_escalated(flow, session):
     task = flow.task("publisher", cid, "publication")
     due = dt.datetime.fromisoformat(task["due_at"])
     assert cal.local_date(due) == cal.add_working_days(today(), 7).date
-    flow.complete("publisher", cid, "publication", {"published": True})
+    flow.complete("publisher", cid, "publication", {})
     assert flow.fire(due + MINUTE) == 0  # completing the task cancelled its timers
     assert not session.scalar(
         select(TaskItem).where(TaskItem.case_id == cid, TaskItem.escalated_at.is_not(None))
@@ -72,7 +72,7 @@ def test_late_publication_escalates_to_supervisor(flow, session):
     # still not public until the publisher acts
     assert not any(e.published for e in flow.entries(cid))
     with time_machine.travel(deadline.due_at + 2 * MINUTE, tick=False):
-        flow.complete("publisher", cid, "publication", {"published": True})
+        flow.complete("publisher", cid, "publication", {})
     assert all(e.published for e in flow.entries(cid))
 
 

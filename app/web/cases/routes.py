@@ -13,6 +13,7 @@ from app.cases.views import case_rows
 from app.extensions import db
 from app.models import AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem, Timer
 from app.org.access import visible_bureau_ids
+from app.platforms.records import entry_deliveries
 from app.web.common import field_errors, form_values, get_visible_or_404, role_required, unit_of_work
 
 bp = Blueprint("cases", __name__)
@@ -110,6 +111,7 @@ def show_case(case_id: int):
         timers=timers,
         entry=entry,
         subjects=case_subjects(db.session, case),
+        deliveries=entry_deliveries(db.session, entry.id) if entry else [],
     )
 
 
@@ -155,4 +157,5 @@ def work_task(task_id: int):
         reason=reason,
         history=history,
         subjects=case_subjects(db.session, case),
+        guidance=engine.task_guidance(case.process_version, item.step),
     )
