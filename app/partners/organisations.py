@@ -9,7 +9,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import Invalid
+from app.errors import Invalid, NotFound
 from app.models import Organisation, User
 
 KINDS = {
@@ -66,3 +66,13 @@ def organisations_in(session: Session, bureau_ids: set[int]) -> list[Organisatio
             select(Organisation).where(Organisation.bureau_id.in_(bureau_ids)).order_by(Organisation.id)
         )
     )
+
+
+def set_active(session: Session, bureau_ids: set[int], organisation_id: int, active: bool) -> Organisation:
+    """Suspend or restore an organisation: a suspended one's key answers 401 at once."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None or organisation.bureau_id not in bureau_ids:
+        raise NotFound("单位不存在")
+    organisation.active = active
+    session.flush()
+    return organisation

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid, NotFound
@@ -62,3 +63,15 @@ def create_subscription(session: Session, bureau_ids: set[int], organisation_id,
 
 def wants(subscription: Subscription, kind: str) -> bool:
     return subscription.active and ("*" in subscription.events or kind in subscription.events)
+
+
+def subscriptions_in(session: Session, bureau_ids: set[int], limit: int = 500) -> list[Subscription]:
+    return list(
+        session.scalars(
+            select(Subscription)
+            .join(Organisation, Organisation.id == Subscription.organisation_id)
+            .where(Organisation.bureau_id.in_(bureau_ids))
+            .order_by(Subscription.id)
+            .limit(limit)
+        )
+    )

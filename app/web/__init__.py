@@ -8,6 +8,7 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from app.web import errors, filters, navigation
     from app.web.admin import imports as _register_import  # noqa: F401  (CSV import routes)
+    from app.web.admin import organisations as _organisations  # noqa: F401  (departments and banks)
     from app.web.admin.routes import bp as admin_bp
     from app.web.api import bp as api_bp
     from app.web.auth import account as _account  # noqa: F401  (password change)

@@ -23,7 +23,7 @@ from app.org.access import visible_bureau_ids
 from app.partners.feedback import report_measure
 from app.partners.organisations import KINDS, create_organisation, organisation_for_key, organisations_in
 from app.partners.queries import query_json, recent_queries
-from app.partners.subscriptions import create_subscription
+from app.partners.subscriptions import create_subscription, subscriptions_in
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
 from app.web.errors import json_error
@@ -134,14 +134,7 @@ def create_subscription_api():
 @token_required
 @admin_required
 def list_subscriptions():
-    bureaus = visible_bureau_ids(db.session, g.api_user)
-    found = db.session.scalars(
-        select(Subscription)
-        .join(Organisation, Organisation.id == Subscription.organisation_id)
-        .where(Organisation.bureau_id.in_(bureaus))
-        .order_by(Subscription.id)
-        .limit(LIST_LIMIT)
-    )
+    found = subscriptions_in(db.session, visible_bureau_ids(db.session, g.api_user), LIST_LIMIT)
     return jsonify(
         {
             "subscriptions": [
