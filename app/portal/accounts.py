@@ -104,13 +104,23 @@ def reviewable(session: Session, reviewer: User):
     if not reviewer.roles & REVIEWER_ROLES:
         return []
     codes = select(RegisterEntry.credit_code).where(RegisterEntry.bureau_id == reviewer.bureau_id)
-    masked = select(RegisterEntry.id_number_masked).where(RegisterEntry.bureau_id == reviewer.bureau_id)
+    # A masked ID number (e.g. 3701**********1234) is shared by many people: a person
+    # matches only with the same name as well, as review() checks.
+    person = (
+        select(RegisterEntry.id)
+        .where(
+            RegisterEntry.bureau_id == reviewer.bureau_id,
+            RegisterEntry.id_number_masked == ApplicantProfile.id_number_masked,
+            RegisterEntry.subject_name == ApplicantProfile.subject_name,
+        )
+        .exists()
+    )
     return list(
         session.scalars(
             select(ApplicantProfile)
             .where(
                 ApplicantProfile.status == "pending",
-                or_(ApplicantProfile.credit_code.in_(codes), ApplicantProfile.id_number_masked.in_(masked)),
+                or_(ApplicantProfile.credit_code.in_(codes), person),
             )
             .order_by(ApplicantProfile.created_at)
             .limit(200)

@@ -182,3 +182,40 @@ def test_statement_within_the_notice_window_and_documents_served_online(api, app
     served = session.scalars(select(AuditEvent).where(AuditEvent.action == "served_online")).all()
     assert len(served) == 1 and "电子送达" in served[0].summary
     assert call("GET", "/api/portal/documents/999999").status_code == 404
+
+
+def test_a_masked_id_number_alone_does_not_bring_a_stranger_to_review(client, session, user):
+    """Masked numbers repeat: a person's account is reviewable only with the listed name too."""
+    from app.models import ApplicantProfile
+    from app.portal.accounts import reviewable
+
+    person = session.scalars(
+        select(RegisterEntry).where(RegisterEntry.id_number_masked.is_not(None)).order_by(RegisterEntry.id)
+    ).first()
+    if person is None:  # the demo lists no person: make one
+        person = session.scalars(select(RegisterEntry).order_by(RegisterEntry.id)).first()
+        person.id_number_masked = "370102********1234"
+        session.commit()
+    clerk = user("clerk") if person.bureau.code == "CITY" else user("county_clerk")
+    for username, name in (("stranger1", "另一个人"), ("sameperson", person.subject_name)):
+        session.add(
+            ApplicantProfile(
+                user_id=_portal_user(session, username, person.bureau_id).id,
+                subject_kind="person",
+                subject_name=name,
+                id_number_masked=person.id_number_masked,
+                status="pending",
+            )
+        )
+    session.commit()
+    names = {p.subject_name for p in reviewable(session, clerk)}
+    assert person.subject_name in names and "另一个人" not in names
+
+
+def _portal_user(session, username, bureau_id):
+    from app.models import User
+
+    account = User(username=username, display_name=username, password_hash="x", bureau_id=bureau_id)
+    session.add(account)
+    session.flush()
+    return account
