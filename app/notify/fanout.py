@@ -6,13 +6,14 @@ rolled-back step sends nothing.  Due-soon notices wait for the daily digest."""
 from __future__ import annotations
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.models import ContactSetting, Notification, OutboundMessage, User, UserRole
 from app.notify import channels
 from app.notify.settings import addresses_of
+from app.ops.retry_queue import connect_session_listeners
 
 IMMEDIATE_KINDS = {"reminder": "督办提醒", "overdue": "逾期提醒"}
 MAX_RECIPIENTS = 200  # a role-wide notice reaches at most this many people
@@ -92,6 +93,4 @@ LISTENERS = (
 
 
 def connect() -> None:
-    for name, listener in LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    connect_session_listeners(LISTENERS)

@@ -9,12 +9,12 @@ import datetime as dt
 import logging
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.models import OutboundMessage
 from app.notify import channels
+from app.ops.retry_queue import work_due
 
 log = logging.getLogger(__name__)
 
@@ -49,26 +49,7 @@ def attempt(message: OutboundMessage, at: dt.datetime) -> bool:
 
 def send_due(session: Session, at: dt.datetime | None = None, limit: int = BATCH) -> int:
     at = at or now()
-    ids = session.scalars(
-        select(OutboundMessage.id)
-        .where(OutboundMessage.status == "pending", OutboundMessage.next_attempt_at <= at)
-        .order_by(OutboundMessage.next_attempt_at, OutboundMessage.id)
-        .limit(limit)
-    ).all()
-    session.commit()
-    sent = 0
-    for message_id in ids:
-        message = session.scalar(
-            select(OutboundMessage)
-            .where(OutboundMessage.id == message_id, OutboundMessage.status == "pending")
-            .with_for_update(skip_locked=True, of=OutboundMessage)
-        )
-        if message is None:
-            session.rollback()
-            continue
-        sent += attempt(message, at)
-        session.commit()
-    return sent
+    return work_due(session, OutboundMessage, at, limit, lambda message: attempt(message, at))
 
 
 def retry(message: OutboundMessage, at: dt.datetime | None = None) -> None:

@@ -19,11 +19,11 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.models import Delivery
+from app.ops.retry_queue import work_due
 
 log = logging.getLogger(__name__)
 
@@ -108,26 +108,7 @@ def deliver_due(session: Session, at: dt.datetime | None = None, limit: int = BA
     """Try every due delivery once, one transaction each; returns how many arrived.
     Rows are locked with SKIP LOCKED, so two schedulers never send one twice at once."""
     at = at or now()
-    ids = session.scalars(
-        select(Delivery.id)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= at)
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-    ).all()
-    session.commit()
-    delivered = 0
-    for delivery_id in ids:
-        delivery = session.scalar(
-            select(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status == "pending")
-            .with_for_update(skip_locked=True, of=Delivery)
-        )
-        if delivery is None:
-            session.rollback()
-            continue
-        delivered += attempt(session, delivery, at)
-        session.commit()
-    return delivered
+    return work_due(session, Delivery, at, limit, lambda delivery: attempt(session, delivery, at))
 
 
 def retry(session: Session, delivery: Delivery, at: dt.datetime | None = None) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.models import Bureau, Delivery, EntryStatus, Organisation, OutboundEvent, RegisterEntry, Subscription
+from app.ops.retry_queue import connect_session_listeners
 from app.partners.subscriptions import wants
 from app.platforms.exports import queue_event
 from app.register.feed import feed_entry
@@ -132,6 +133,4 @@ LISTENERS = (
 
 
 def connect() -> None:
-    for name, listener in LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+    connect_session_listeners(LISTENERS)
