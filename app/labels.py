@@ -33,6 +33,7 @@ ACTIONS = {
     "unclaim": "退回待认领",
     "timer_deadline": "期限届满",
     "timer_cutoff": "期限届满（终止环节）",
+    "period_began": "期间开始",
     "timer_warning": "即将到期提醒",
     "timer_wait": "定时到达",
     "timer_retry": "重试计时器",

@@ -184,6 +184,19 @@ def add_working_days(start: dt.date, n: int, overrides: Overrides = NO_OVERRIDES
     return Deadline(high, _assumed_years(start, high, overrides))
 
 
+def period_end_on_working_day(day: dt.date, overrides: Overrides = NO_OVERRIDES) -> Deadline:
+    """A period counted in calendar days, months or years whose last day is a rest day
+    ends on the first working day after it (期间届满的最后一日是法定节假日的，以节假日后
+    的第一日为期间届满的日期)."""
+    end = day
+    for _ in range(60):  # the longest run of rest days is well under 60
+        if is_workday(end, overrides):
+            break
+        end += dt.timedelta(days=1)
+    assumed = tuple(sorted({y for y in (day.year, end.year) if is_assumed(y, overrides)}))
+    return Deadline(end, assumed)
+
+
 def working_days_between(start: dt.date, end: dt.date, overrides: Overrides = NO_OVERRIDES) -> int:
     """Working days after `start` up to and including `end`; negative when end < start."""
     if end >= start:

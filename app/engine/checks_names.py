@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import difflib
 
+from app.engine import forms
 from app.engine.bpmn_xml import NS, Document, is_bpmn, label, local, properties, read_form, text
 from app.engine.functions import allowed_in_scripts
 
@@ -93,10 +94,18 @@ def _readers(doc: Document):
                 if text(child):
                     yield node.getparent(), "计时器表达式", text(child)
         elif tag in ("userTask", "startEvent"):
+            summary = properties(node).get("done_summary", "").strip()
+            if summary:
+                yield node, "办结记录（done_summary）", summary
             for f in read_form(node):
                 for rule in FORM_RULES:
                     if f.constraints.get(rule):
                         yield node, f"表单字段“{f.label}”的校验规则", f.constraints[rule]
+                for name, value in f.properties.items():
+                    if (name == "offered_if" or name.startswith("offered_if.")) and value:
+                        yield node, f"表单字段“{f.label}”的显示条件", value
+                for variable in forms.date_bound_names(f):
+                    yield node, f"表单字段“{f.label}”的日期先后规则", variable
         elif tag in ("standardLoopCharacteristics", "multiInstanceLoopCharacteristics"):
             for child in node:
                 if local(child) in ("loopCondition", "completionCondition") and text(child):

@@ -6,6 +6,18 @@ Constraints: required, maxlength, minlength, min, max, and two that take an
 expression (checked by the restricted evaluator against the case data plus the
 submitted values): required_if, valid_if (message in the property
 `invalid_message`).
+
+A field with required_if belongs to the form only while its condition holds (the
+page hides it otherwise): a value typed into it and then hidden is never stored.
+
+Properties the validator reads (camunda:property on the field):
+- not_before / not_after: case variables a date may not precede / follow, comma
+  separated, each `name` or `name:标签` (the label names it in the error), e.g.
+  `penalty_date:处罚决定日期, decided_on:列入决定日期`.  A variable the case does
+  not have yet is skipped.
+- offered_if: an expression; while false the field is not offered (not shown; a
+  value sent for it is refused).  offered_if.<value>: the same for one option of
+  an enum, e.g. `offered_if.supplement` = `not done_kind('supplement')`.
 """
 
 from __future__ import annotations
@@ -15,6 +27,7 @@ from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from app.calendar.workdays import local_date
 from app.engine import expressions
 from app.engine.functions import allowed_in_expressions
 
@@ -71,6 +84,21 @@ def check_field_definition(f: FormField) -> list[str]:
         problems.append(f"表单字段“{f.id}”的类型“{f.type}”不受支持（可用：{'、'.join(sorted(TYPES))}）")
     if f.type == "enum" and not f.options:
         problems.append(f"表单字段“{f.id}”是枚举类型，但没有可选值")
+    for name, config in f.properties.items():
+        if name == "offered_if" or name.startswith("offered_if."):
+            try:
+                expressions.parse_expression(config, allowed_in_expressions())
+            except expressions.ExpressionError as exc:
+                problems.append(f"表单字段“{f.id}”的显示条件“{config}”有误：{exc}")
+            option = name.partition(".")[2]
+            if option and option not in {o[0] for o in f.options}:
+                problems.append(f"表单字段“{f.id}”的显示条件 {name} 指向不存在的选项“{option}”")
+        elif name in ("not_before", "not_after") and f.type != "date":
+            problems.append(f"表单字段“{f.id}”不是日期类型，不能使用 {name}")
+        elif name in ("not_before", "not_after"):
+            bad = [v for v, _ in _bounds(f, name) if not v.isidentifier()]
+            if bad:
+                problems.append(f"表单字段“{f.id}”的 {name} 中“{bad[0]}”不是变量名")
     for name, config in f.constraints.items():
         if name not in CONSTRAINTS:
             problems.append(f"表单字段“{f.id}”的校验规则“{name}”不受支持")
@@ -160,6 +188,88 @@ def _coerce(f: FormField, raw: Any) -> tuple[Any, str | None]:
     return None, "类型不受支持"
 
 
+def _date_of(value: Any) -> dt.date | None:
+    """A case variable as a date: an ISO date, or an ISO moment read in Shanghai."""
+    if isinstance(value, dt.datetime):
+        return local_date(value)
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return (
+            local_date(dt.datetime.fromisoformat(text)) if "T" in text else dt.date.fromisoformat(text[:10])
+        )
+    except ValueError:
+        return None
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _bounds(f: FormField, name: str) -> list[tuple[str, str]]:
+    """(variable, label) pairs of a not_before / not_after property."""
+    pairs = []
+    for item in (f.properties.get(name) or "").split(","):
+        variable, _, label = item.strip().partition(":")
+        if variable.strip():
+            pairs.append((variable.strip(), label.strip() or variable.strip()))
+    return pairs
+
+
+def date_bound_names(f: FormField) -> list[str]:
+    """The case variables a date field's not_before / not_after name."""
+    return [variable for prop in ("not_before", "not_after") for variable, _ in _bounds(f, prop)]
+
+
+def _date_order_error(f: FormField, value: str, names: Mapping[str, Any]) -> str | None:
+    """A date before a case date it may not precede (or after one it may not follow);
+    the message names the nearest such date."""
+    day = dt.date.fromisoformat(value)
+    for prop, word in (("not_before", "早于"), ("not_after", "晚于")):
+        broken = []
+        for variable, label in _bounds(f, prop):
+            bound = _date_of(names.get(variable))
+            if bound is not None and ((day < bound) if prop == "not_before" else (day > bound)):
+                broken.append((bound, label))
+        if broken:
+            bound, label = max(broken) if prop == "not_before" else min(broken)
+            return f"“{f.label}”不能{word}{label}（{cn_date(bound)}）"
+    return None
+
+
+def _offered(expression: str | None, names, functions) -> bool:
+    return not expression or bool(expressions.evaluate(expression, names, functions))
+
+
+def offered_fields(
+    fields: list[FormField], case_data: Mapping[str, Any], done_kinds: frozenset[str] = frozenset()
+) -> list[FormField]:
+    """The fields and options the form offers now (offered_if, offered_if.<value>):
+    what the page shows, and all a submission may choose."""
+    names = _Lenient(dict(case_data))
+    functions = _functions(done_kinds)
+    shown = []
+    for f in fields:
+        try:
+            if not _offered(f.properties.get("offered_if"), names, functions):
+                continue
+            options = [
+                o for o in f.options if _offered(f.properties.get(f"offered_if.{o[0]}"), names, functions)
+            ]
+        except expressions.ExpressionError:
+            shown.append(f)  # a rule that cannot be computed hides nothing; deploy checks report it
+            continue
+        shown.append(FormField(**{**f.__dict__, "options": options}))
+    return shown
+
+
+def _functions(done_kinds: frozenset[str]) -> dict:
+    return {**allowed_in_expressions(), "done_kind": lambda kind: str(kind) in done_kinds}
+
+
 def _missing_message(f: FormField) -> str:
     """请选择 for a choice (options, dates), 请填写 for what is typed."""
     chosen = f.type in ("enum", "boolean", "date") or (f.type == "list" and f.options)
@@ -182,15 +292,27 @@ def validate(
     for key in submitted:
         if key not in known:
             errors[str(key)] = "表单中没有这个字段"
+    offered = {f.id: f for f in offered_fields(fields, case_data, done_kinds)}
     for f in fields:
-        value, error = _coerce(f, submitted.get(f.id))
+        raw = submitted.get(f.id)
+        if f.id not in offered:
+            if raw not in (None, "", [], False, "false", "off"):
+                errors[f.id] = f.properties.get("invalid_message") or f"“{f.label}”本环节已不能选择"
+            clean[f.id] = False if f.type == "boolean" else None
+            continue
+        withdrawn = {o[0] for o in f.options} - {o[0] for o in offered[f.id].options}
+        if f.type == "enum" and str(raw) in withdrawn:
+            errors[f.id] = f.properties.get("invalid_message") or f"“{f.label}”本环节已不能选择该项"
+            clean[f.id] = None
+            continue
+        value, error = _coerce(offered[f.id], raw)
         if error:
             errors[f.id] = f"{f.label}：{error}"
         clean[f.id] = value
     names = _Lenient(ChainMap(clean, dict(case_data)))
-    functions = {**allowed_in_expressions(), "done_kind": lambda kind: str(kind) in done_kinds}
+    functions = _functions(done_kinds)
     for f in fields:
-        if f.id in errors:
+        if f.id in errors or f.id not in offered:
             continue
         value = clean[f.id]
         missing = value is None
@@ -199,9 +321,18 @@ def validate(
                 errors[f.id] = _missing_message(f)
                 continue
             condition = f.constraints.get("required_if")
-            if condition and missing and expressions.evaluate(condition, names, functions):
+            if condition and not expressions.evaluate(condition, names, functions):
+                # hidden on the page: what was typed into it before is not kept
+                clean[f.id] = False if f.type == "boolean" else None
+                continue
+            if condition and missing:
                 errors[f.id] = _missing_message(f)
                 continue
+            if not missing and f.type == "date":
+                order = _date_order_error(f, value, names)
+                if order:
+                    errors[f.id] = order
+                    continue
             if not missing and isinstance(value, (str, list)):
                 if "maxlength" in f.constraints and len(value) > float(f.constraints["maxlength"]):
                     errors[f.id] = f"“{f.label}”不能超过 {f.constraints['maxlength']} 个字"

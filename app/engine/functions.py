@@ -30,6 +30,11 @@ class RunContext:
     data: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     done_kinds: frozenset[str] = frozenset()  # step kinds the case has completed
+    # Timer events the engine passed in this step ({engine task id: (element, due)}),
+    # and those the scheduler records itself: the others fired at once (a date
+    # entered in the past) and are recorded by the step, so none goes unseen.
+    timers_run: dict = field(default_factory=dict)
+    timers_recorded: set = field(default_factory=set)
 
 
 current_run: contextvars.ContextVar[RunContext | None] = contextvars.ContextVar("current_run", default=None)
@@ -128,29 +133,41 @@ def working_days_from(start, n) -> str:
     return _deadline_iso(cal.add_working_days(_as_date(start), _to_int(n, "workdays"), overrides_provider()))
 
 
-@pure("从今天起 n 个自然日结束时", count=(0, "days"))
+def _calendar_period_end(day: dt.date) -> str:
+    """A deadline in calendar days, months or years: a last day that is a rest day
+    moves to the next working day."""
+    return _deadline_iso(cal.period_end_on_working_day(day, overrides_provider()))
+
+
+@pure("从今天起 n 个自然日结束时（届满日为休息日的，顺延至其后第一个工作日）", count=(0, "days"))
 def calendar_days(n) -> str:
-    return cal.end_of_day_utc(_as_date(today()) + dt.timedelta(days=_to_int(n))).isoformat()
+    return _calendar_period_end(_as_date(today()) + dt.timedelta(days=_to_int(n)))
 
 
-@pure("从今天起 n 个月（当日结束时）", count=(0, "months"))
+@pure("从今天起 n 个月（当日结束时；届满日为休息日的，顺延至其后第一个工作日）", count=(0, "months"))
 def months(n) -> str:
     return months_from(today(), n)
 
 
-@pure("从指定日期起 n 个月（当日结束时）", count=(1, "months"))
+@pure("从指定日期起 n 个月（当日结束时；届满日为休息日的，顺延至其后第一个工作日）", count=(1, "months"))
 def months_from(start, n) -> str:
-    return cal.end_of_day_utc(cal.add_months(_as_date(start), _to_int(n, "months"))).isoformat()
+    return _calendar_period_end(cal.add_months(_as_date(start), _to_int(n, "months")))
 
 
-@pure("从今天起 n 年（当日结束时）", count=(0, "years"))
+@pure("从今天起 n 年（当日结束时；届满日为休息日的，顺延）", count=(0, "years"))
 def years(n) -> str:
     return months(_to_int(n, "years") * 12)
 
 
-@pure("从指定日期起 n 年（当日结束时）", count=(1, "years"))
+@pure("从指定日期起 n 年（当日结束时；届满日为休息日的，顺延）", count=(1, "years"))
 def years_from(start, n) -> str:
     return months_from(start, _to_int(n, "years") * 12)
+
+
+@pure("日期写成“2026年12月2日”（日期或时刻均可，时刻按北京时间）")
+def cn_date(day) -> str:
+    value = _as_date(day)
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 @pure("数值或列表的长度")

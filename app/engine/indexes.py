@@ -33,13 +33,14 @@ def timer_due(task) -> dt.datetime | None:
     return due
 
 
+def is_timer_event(task) -> bool:
+    return isinstance(task.task_spec, CatchingEvent) and isinstance(
+        task.task_spec.event_definition, TimerEventDefinition
+    )
+
+
 def waiting_timers(workflow) -> list:
-    return [
-        t
-        for t in workflow.get_tasks(state=TaskState.WAITING)
-        if isinstance(t.task_spec, CatchingEvent)
-        and isinstance(t.task_spec.event_definition, TimerEventDefinition)
-    ]
+    return [t for t in workflow.get_tasks(state=TaskState.WAITING) if is_timer_event(t)]
 
 
 def step_key(meta: dict, task) -> str:
@@ -52,9 +53,10 @@ def step_key(meta: dict, task) -> str:
     return element_id if owner in (None, meta.get("process_id")) else f"{owner}:{element_id}"[:100]
 
 
-def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> None:
+def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> list[dict]:
     """Bring task_item and timer rows in line with the workflow.  New rows go in as
-    one bulk INSERT per table: this runs on every engine step."""
+    one bulk INSERT per table: this runs on every engine step.  Returns the timers
+    armed by this step."""
     meta = callee_meta(case.process_version.meta, getattr(workflow, "bound", None))
     steps = meta.get("steps", {})
     timer_meta = meta.get("timers", {})
@@ -142,6 +144,7 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> Non
         session.execute(insert(TaskItem), new_items)
     sync_subscriptions(session, case, workflow, at)
     session.flush()
+    return new_timers
 
 
 # --- messages ----------------------------------------------------------------

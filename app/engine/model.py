@@ -30,6 +30,7 @@ from app.engine.bpmn_xml import (
     local,
     message_elements,
     message_names,
+    properties,
     read_form,
     safe_parser,
     select_processes,
@@ -138,6 +139,9 @@ def _read_meta(doc: Document) -> dict:
                 "lane": lane_name,
                 "form": [f.to_dict() for f in read_form(task)],
                 "guidance": guidance(task),
+                # what the history says when the step is done (an expression), e.g.
+                # "已延长核查期限至2026年12月30日" rather than the step's name
+                "done_summary": properties(task).get("done_summary", "").strip(),
             }
         for definition in process.iter(bpmn("timerEventDefinition")):
             event = definition.getparent()

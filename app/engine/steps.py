@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, object_session
 from app.calendar.workdays import SHANGHAI, local_date
 from app.clock import now
 from app.domain.roles import role_label
-from app.engine import binding, delivery, forms, state, store
+from app.engine import binding, delivery, expressions, forms, state, store
 from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
-from app.engine.functions import RunContext
+from app.engine.functions import RunContext, allowed_in_expressions
 from app.engine.indexes import sync_indexes
 from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
 
@@ -47,6 +47,41 @@ def task_form(version: ProcessVersion, step: str, case: Case | None = None) -> l
 def task_guidance(version: ProcessVersion, step: str) -> str:
     """What the diagram tells the officer about a step (its documentation), or ""."""
     return version.meta.get("steps", {}).get(step, {}).get("guidance", "")
+
+
+def offered_task_form(item: TaskItem) -> list[forms.FormField]:
+    """The form of an open task as the page shows it: without the fields and options
+    its diagram no longer offers (offered_if), judged on the task's own data."""
+    case = item.case
+    fields = task_form(case.process_version, item.step, case)
+    conditional = any(k == "offered_if" or k.startswith("offered_if.") for f in fields for k in f.properties)
+    if not conditional or item.completed_at is not None:
+        return fields
+    workflow = store.restore(case)
+    task = next(
+        (
+            t
+            for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+            if str(t.id) == item.engine_task_id
+        ),
+        None,
+    )
+    if task is None:
+        return fields
+    return forms.offered_fields(fields, task.data, done_kinds(case.process_version, task.data))
+
+
+def _done_summary(version: ProcessVersion, item: TaskItem, data: dict) -> str:
+    """The history line of a completed step: the diagram's done_summary when it gives
+    one (and it yields text), else the step's name."""
+    source = version.meta.get("steps", {}).get(item.step, {}).get("done_summary")
+    if not source:
+        return item.name
+    try:
+        text = expressions.evaluate(source, forms._Lenient(dict(data)), allowed_in_expressions())
+    except (expressions.ExpressionError, ValueError, TypeError):
+        return item.name
+    return str(text)[:200] if text else item.name
 
 
 def done_kinds(version: ProcessVersion, data: dict) -> frozenset[str]:
@@ -262,7 +297,7 @@ def unclaim(session: Session, task_item_id: int, actor: User) -> TaskItem:
     if item.claimed_by_id is None:
         return item
     if item.claimed_by_id != actor.id:
-        raise NotAllowed(f"该任务由 {item.claimed_by.display_name} 认领，只有认领人可以退回")
+        raise NotAllowed(f"该任务由 {item.claimed_by.display_name} 认领，只有认领人可以取消认领")
     item.claimed_by = None
     store.audit(session, item.case, actor, "unclaim", step=item.step, summary=item.name)
     return item
@@ -318,12 +353,13 @@ def complete(
     with store.running(ctx):
         task.run()
     store.run(workflow, ctx)
+    summary = _done_summary(case.process_version, item, task.data)
 
     def record() -> None:
         item.completed_at, item.completed_by, item.outcome = at, actor, "completed"
         if item.claimed_by_id is None:
             item.claimed_by = actor  # claimed in passing
-        store.audit(session, case, actor, "complete", step=item.step, summary=item.name, data=clean, at=at)
+        store.audit(session, case, actor, "complete", step=item.step, summary=summary, data=clean, at=at)
 
     store.end_step(session, case, workflow, ctx, at, step=item.step, record=record)
     return item

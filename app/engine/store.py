@@ -16,12 +16,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload, object_session, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.calendar.workdays import local_date
 from app.clock import now
 from app.engine import audit_chain, binding, incidents, limits, state
 from app.engine.errors import Conflict, InvalidProcess, ProcessFailure
 from app.engine.expressions import ExpressionError
 from app.engine.functions import RunContext, current_run
-from app.engine.indexes import sync_indexes
+from app.engine.indexes import is_timer_event, step_key, sync_indexes, timer_due
 from app.engine.messages import engine_message
 from app.models import AuditEvent, Case, CaseStatus, Incident, ProcessVersion, User
 
@@ -169,15 +170,75 @@ def end_step(
     _resolve_step_incidents(session, case, at)
     if record is not None:
         record()
+    _record_timers_passed(session, case, workflow, ctx, at)
     for warning in ctx.warnings:
         audit(session, case, None, "calendar_warning", step=step, summary=warning, at=at)
     if case.status != CaseStatus.ACTIVE:
         audit(session, case, None, "end", summary=case.status, at=at)
-    sync_indexes(session, case, workflow, at)
+    armed = sync_indexes(session, case, workflow, at)
+    meta = binding.callee_meta(case.process_version.meta, getattr(workflow, "bound", None))
+    for timer in armed:
+        if timer["kind"] == "cutoff":
+            info = meta.get("timers", {}).get(timer["element_id"], {})
+            record_period_began(session, case, meta, info, timer["due_at"], at)
     if events:
         from app.engine.delivery import deliver  # delivery steps cases through this module
 
         deliver(session, case, events, at, depth)
+
+
+def _record_timers_passed(session: Session, case: Case, workflow, ctx: RunContext, at: dt.datetime) -> None:
+    """A cutoff or wait timer whose time had already come when the step armed it (a
+    service date entered days late closes the statement window at once) fires inside
+    the step: recorded here as the scheduler records the others."""
+    meta = binding.callee_meta(case.process_version.meta, getattr(workflow, "bound", None))
+    for task_id, (element_id, due) in ctx.timers_run.items():
+        info = meta.get("timers", {}).get(element_id, {})
+        kind = info.get("kind", "wait")
+        if task_id in ctx.timers_recorded or kind not in ("cutoff", "wait"):
+            continue
+        if kind == "cutoff":
+            record_period_began(session, case, meta, info, due, at, at_once=True)
+        audit(
+            session,
+            case,
+            None,
+            f"timer_{kind}",
+            step=info.get("step"),
+            summary=info.get("name") or element_id,
+            data={"due_at": due.isoformat() if due else None, "at_once": True},
+            at=at,
+        )
+
+
+def record_period_began(
+    session: Session, case: Case, meta: dict, info: dict, due, at: dt.datetime, *, at_once: bool = False
+) -> None:
+    """A step that ends by itself when its period runs out (a cutoff timer) leaves a
+    record of when the period began and when it ends."""
+    step = info.get("step")
+    name = meta.get("steps", {}).get(step, {}).get("name") or info.get("name") or step or ""
+    ends = local_date(due) if due else None
+    began = local_date(at)
+    summary = f"“{name}”自{_cn(began)}开始"
+    if ends is not None:
+        summary += f"，至{_cn(ends)}届满"
+    if at_once:
+        summary += "（届满日已过，即时届满）"
+    audit(
+        session,
+        case,
+        None,
+        "period_began",
+        step=step,
+        summary=summary,
+        data={"due_at": due.isoformat() if due else None},
+        at=at,
+    )
+
+
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _resolve_step_incidents(session: Session, case: Case, at: dt.datetime) -> None:
@@ -213,7 +274,9 @@ def run(workflow, ctx: RunContext) -> None:
     tasks is a loop without a wait state: stopped with an error, nothing saved."""
     ran = [0]
 
-    def count(_task) -> None:
+    def count(task) -> None:
+        if is_timer_event(task):
+            ctx.timers_run[str(task.id)] = (step_key(ctx.case.process_version.meta, task), timer_due(task))
         ran[0] += 1
         if ran[0] > limits.MAX_ENGINE_TASKS:
             raise ProcessFailure(

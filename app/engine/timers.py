@@ -106,6 +106,7 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
     if not fired:
         session.flush()
         return []
+    ctx.timers_recorded = {t.engine_task_id for t in fired}
     store.run(workflow, ctx)
 
     def record() -> None:

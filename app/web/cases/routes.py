@@ -120,7 +120,7 @@ def show_case(case_id: int):
 def work_task(task_id: int):
     item = load_task_item(task_id)
     case = item.case
-    fields = engine.task_form(case.process_version, item.step, case)
+    fields = engine.offered_task_form(item)
     values, errors = {}, {}
     if request.method == "POST":
         values = form_values(fields)
