@@ -73,6 +73,14 @@ ACTIONS = {
 TIMER_KINDS = {"deadline": "办理期限", "warning": "到期预警", "cutoff": "截止（终止环节）", "wait": "定时"}
 
 
+# Where an application came in (case facts "channel"), shown to the officers.
+APPLICATION_CHANNELS = {"counter": "窗口受理", "online": "网上申请", "creditchina": "信用中国推送"}
+
+
+def channel_label(code: str | None) -> str:
+    return APPLICATION_CHANNELS.get(code or "", code or "")
+
+
 def case_status_label(code: str) -> str:
     return CASE_STATUSES.get(code, code)
 

@@ -46,19 +46,41 @@ def find_entry_for(session: Session, actor: User, raw_id) -> RegisterEntry:
 def start_repair(session: Session, actor: User, submitted: dict) -> Case:
     version = version_to_start(session, "repair", actor, submitted, "信用修复")
     entry = find_entry_for(session, actor, submitted.get("listing_id"))
-    checks = eligibility_for(session, entry, submitted)
+    # At the window the clerk records the channel in the start form (counter by default).
+    return start_repair_on_entry(session, version, entry, submitted, actor, channel=submitted.get("channel"))
+
+
+def start_repair_on_entry(
+    session: Session,
+    version,
+    entry: RegisterEntry,
+    submitted: dict,
+    actor: User | None,
+    *,
+    channel: str | None,
+    facts: dict | None = None,
+    as_system: bool = False,
+) -> Case:
+    """Start a repair case on a listed entry, in the bureau that listed it, with the
+    eligibility checks computed for the officer: one way in for the window, the
+    applicant portal and 信用中国."""
+    channel = channel or "counter"
+    submitted = {**submitted, "channel": channel}
     return engine.start_case(
         session,
         version,
         submitted,
         actor,
-        bureau_id=actor.bureau_id,
+        bureau_id=entry.bureau_id,
         subject_name=entry.subject_name,
         credit_code=entry.credit_code,
         register_entry_id=entry.id,
         extra_data={
-            "eligibility": checks,
+            "eligibility": eligibility_for(session, entry, submitted),
             "subject_name": entry.subject_name,
             "listed_on": entry.listed_on.isoformat() if entry.listed_on else None,
+            "channel": channel,
+            **(facts or {}),
         },
+        as_system=as_system,
     )

@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import engine
-from app.cases.repair import eligibility_for
+from app.cases.repair import start_repair_on_entry
 from app.clock import now
 from app.domain.identifiers import credit_code_error
 from app.engine.errors import EngineError, FormInvalid
 from app.models import Case, EntryStatus, PlatformApplication, RegisterEntry
+from app.register.entries import running_case_number
 
 PLATFORM = "creditchina"
 MAX_BYTES = 5 * 1024 * 1024
@@ -84,11 +85,7 @@ def _start(session: Session, item: dict, code: str) -> Case:
     entry = _listed_entry(session, code)
     if entry is None:
         raise ImportRefused("名单中没有处于“已列入”状态的该主体，不能受理提前移出申请")
-    running = session.scalar(
-        select(Case.number).where(
-            Case.register_entry_id == entry.id, Case.process_key == "repair", Case.status == "active"
-        )
-    )
+    running = running_case_number(session, entry.id, "repair")
     if running:
         raise ImportRefused(f"该主体已有正在办理的提前移出申请（{running}）")
     version = engine.published_version(session, "repair")
@@ -97,26 +94,18 @@ def _start(session: Session, item: dict, code: str) -> Case:
     submitted = {
         "listing_id": entry.id,
         "applicant": item["applicant"].strip()[:200],
-        "channel": PLATFORM,
         "materials": [str(m)[:200] for m in item["materials"]],
         "commitment_given": item.get("commitment_given") is True,
         "penalty_carried_out": item.get("penalty_carried_out") is True,
     }
-    return engine.start_case(
+    return start_repair_on_entry(
         session,
         version,
+        entry,
         submitted,
         None,
-        bureau_id=entry.bureau_id,
-        subject_name=entry.subject_name,
-        credit_code=entry.credit_code,
-        register_entry_id=entry.id,
-        extra_data={
-            "eligibility": eligibility_for(session, entry, submitted),
-            "subject_name": entry.subject_name,
-            "listed_on": entry.listed_on.isoformat() if entry.listed_on else None,
-            "external_id": item["external_id"].strip(),
-        },
+        channel=PLATFORM,
+        facts={"external_id": item["external_id"].strip()},
         as_system=True,
     )
 

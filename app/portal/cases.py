@@ -8,13 +8,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app import engine
-from app.cases.repair import eligibility_for
+from app.cases.repair import start_repair_on_entry
 from app.clock import now
 from app.engine import audit
 from app.errors import Invalid, NotFound
 from app.models import ApplicantProfile, Case, Document, DocumentReceipt, EntryStatus, TaskItem, User
 from app.portal import PARTY_STEP_KINDS
 from app.portal.accounts import subject_entries
+from app.register.entries import running_case_number
 
 MAX_MATERIALS = 50
 
@@ -57,11 +58,7 @@ def apply_online(session: Session, user: User, profile: ApplicantProfile, body: 
     materials = body.get("materials")
     if not isinstance(materials, list) or not 0 < len(materials) <= MAX_MATERIALS:
         raise Invalid("提交的内容有误", {"materials": f"请列出提交的材料（1 至 {MAX_MATERIALS} 项）"})
-    running = session.scalar(
-        select(Case.number).where(
-            Case.register_entry_id == entry.id, Case.process_key == "repair", Case.status == "active"
-        )
-    )
+    running = running_case_number(session, entry.id, "repair")
     if running:
         raise Invalid("提交的内容有误", {"register_entry_id": f"该记录已有正在办理的申请（{running}）"})
     version = engine.published_version(session, "repair")
@@ -70,26 +67,18 @@ def apply_online(session: Session, user: User, profile: ApplicantProfile, body: 
     submitted = {
         "listing_id": entry.id,
         "applicant": f"{profile.subject_name}（网上申请）",
-        "channel": "online",
         "materials": [str(m)[:200] for m in materials],
         "commitment_given": body.get("commitment_given") is True,
         "penalty_carried_out": body.get("penalty_carried_out") is True,
     }
-    return engine.start_case(
+    return start_repair_on_entry(
         session,
         version,
+        entry,
         submitted,
         user,
-        bureau_id=entry.bureau_id,
-        subject_name=entry.subject_name,
-        credit_code=entry.credit_code,
-        register_entry_id=entry.id,
-        extra_data={
-            "eligibility": eligibility_for(session, entry, submitted),
-            "subject_name": entry.subject_name,
-            "listed_on": entry.listed_on.isoformat() if entry.listed_on else None,
-            "submitted_online_by": user.username,
-        },
+        channel="online",
+        facts={"submitted_online_by": user.username},
         as_system=True,
     )
 

@@ -25,11 +25,16 @@ def entry_for_new_case(
         raise FormInvalid({"listing_id": "本局名单中没有这条记录"})
     if EntryStatus(entry.status) not in allowed:
         raise FormInvalid({"listing_id": f"该记录状态为“{entry.status_label}”，不能办理{what}"})
-    running = session.scalar(
-        select(Case.number).where(
-            Case.register_entry_id == entry.id, Case.process_key == process, Case.status == CaseStatus.ACTIVE
-        )
-    )
+    running = running_case_number(session, entry.id, process)
     if running:
         raise FormInvalid({"listing_id": f"该记录已有正在办理的{what}（{running}）"})
     return entry
+
+
+def running_case_number(session: Session, entry_id: int, process: str) -> str | None:
+    """The number of a case of `process` still running on the entry, if any."""
+    return session.scalar(
+        select(Case.number).where(
+            Case.register_entry_id == entry_id, Case.process_key == process, Case.status == CaseStatus.ACTIVE
+        )
+    )

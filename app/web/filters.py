@@ -13,7 +13,7 @@ from app.clock import now, today
 from app.domain.roles import role_label
 from app.domain.situations import situation_label
 from app.extensions import db
-from app.labels import action_label, case_status_label
+from app.labels import action_label, case_status_label, channel_label
 
 
 def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -73,4 +73,5 @@ def register(app: Flask) -> None:
         situation_label=situation_label,
         status_label=case_status_label,
         action_label=action_label,
+        channel_label=channel_label,
     )

@@ -49,6 +49,8 @@ def test_a_file_imported_twice_starts_one_case(runner, session, entry, tmp_path,
     (case,) = cases.all()
     task = open_task(case.id, "acceptance_review")
     assert task is not None and task.due_at is not None and task.bureau_id == entry.bureau_id
+    assert case.facts["channel"] == "creditchina" and case.facts["external_id"] == "CC-2026-000123"
+    assert case.facts["eligibility"]  # the same checks as at the window
     record = session.scalar(select(PlatformApplication))
     assert (record.status, record.case_id) == ("started", case.id)
 

@@ -49,7 +49,7 @@ def applicant(client):
     return make
 
 
-def test_binding_application_and_supplement_online(api, applicant, listed, session, open_task):
+def test_binding_application_and_supplement_online(api, applicant, listed, session, open_task, login):
     entry = listed[0]
     profile_id, call = applicant("bc_chem", entry.credit_code, entry.subject_name)
     assert call("GET", "/api/portal/entries").status_code == 403  # not confirmed yet
@@ -76,6 +76,11 @@ def test_binding_application_and_supplement_online(api, applicant, listed, sessi
     assert review is not None
     history = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id)).all()
     assert history[0].actor_name == entry.subject_name and history[0].data["channel"] == "online"
+    # the officers see that it came in online: the inbox row, the task page, the case page
+    clerk = login("clerk")
+    assert "网上申请" in clerk.get("/").get_data(as_text=True)
+    assert 'id="application-channel">网上申请' in clerk.get(f"/tasks/{review.id}").get_data(as_text=True)
+    assert 'id="application-channel">网上申请' in clerk.get(f"/cases/{case_id}").get_data(as_text=True)
 
     asked = api("clerk")(
         "POST",
