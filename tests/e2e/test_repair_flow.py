@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 
 def work_first_task(page, step_name: str, subject: str = "示范化工有限公司"):
     page.goto("/")
@@ -34,10 +36,11 @@ def test_clerk_to_publisher_grant(page, login_page, shot):
     assert page.locator("[data-field=outcome] .field-error").inner_text().startswith("请选择")
     # fields the chosen outcome does not need stay out of the way
     page.check("input[name=outcome][value=supplement]")
-    assert page.locator("[data-field=missing_items]").is_visible()
-    assert not page.locator("[data-field=reasons]").is_visible()
+    # (expect waits: under load the deferred script may show the fields a moment late)
+    expect(page.locator("[data-field=missing_items]")).to_be_visible()
+    expect(page.locator("[data-field=reasons]")).to_be_hidden()
     page.check("input[name=outcome][value=accept]")
-    assert not page.locator("[data-field=missing_items]").is_visible()
+    expect(page.locator("[data-field=missing_items]")).to_be_hidden()
     shot(page, "repair-03-acceptance-review")
     page.click("#task-form button[type=submit]")
     page.wait_for_selector("text=已办理")
