@@ -7,15 +7,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.engine import rescue
-from app.engine.errors import EngineError
 from app.extensions import db
 from app.models import Incident
 from app.notify.channels import CHANNELS
 from app.supervision import outbound
-from app.web.common import role_required, unit_of_work
+from app.web.common import field_errors, role_required, unit_of_work
 from app.web.supervisor.blueprint import bp, visible
 
 KIND_LABELS = {"step": "环节运行", "timer": "计时器", "message": "消息"}
+# How the administrator's text for a corrected variable is read (app/web/supervisor/rescue.py).
+VALUE_TYPES = {"text": "文字", "number": "数字", "boolean": "是/否", "json": "列表或对象（JSON）"}
 
 
 @bp.route("/incidents")
@@ -29,6 +30,7 @@ def list_incidents():
         deliveries=outbound.failed_deliveries(db.session, bureaus),
         messages=outbound.failed_messages(db.session, bureaus),
         channels=CHANNELS,
+        value_types=VALUE_TYPES,
     )
 
 
@@ -52,20 +54,25 @@ def retry_failed_message(message_id: int):
     return redirect(url_for("supervisor.list_incidents"))
 
 
-def _rescue(incident_id: int, work, done: str):
+def incident_to_act_on(incident_id: int) -> Incident | None:
+    """The incident, when the signed-in administrator may act on its case; else a
+    flashed reason and None (another bureau's reads as absent)."""
     incident = db.session.get(Incident, incident_id)
     if incident is None or incident.bureau_id not in visible():
         flash("故障不存在", "error")
     elif "admin" not in current_user.roles or current_user.bureau_id != incident.bureau_id:
         flash("只有本案所属机关的系统管理员可以处理", "error")
     else:
-        try:
-            work(incident)
-            db.session.commit()
-            flash(done, "success")
-        except EngineError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        return incident
+    return None
+
+
+def _rescue(incident_id: int, work, done: str):
+    incident = incident_to_act_on(incident_id)
+    if incident is not None:
+        _, error = unit_of_work(lambda: work(incident), done)
+        if field_errors(error):
+            flash("；".join(field_errors(error).values()), "error")
     return redirect(url_for("supervisor.list_incidents"))
 
 

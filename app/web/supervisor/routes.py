@@ -14,7 +14,7 @@ from app.supervision.board import FIELD_LABELS, STATES, BoardFilter, load_board
 from app.supervision.board_sql import UNCLAIMED
 from app.supervision.scope import bureau_tree, officer_choices, process_names, step_choices
 from app.web.common import role_required
-from app.web.supervisor import figures, incidents, timers  # noqa: F401  (attach their views)
+from app.web.supervisor import figures, incidents, rescue, timers  # noqa: F401  (attach their views)
 from app.web.supervisor.blueprint import bp, run_action, visible
 
 
