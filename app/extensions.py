@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from sqlalchemy import create_engine, event
@@ -48,6 +49,7 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
+            event.listen(engine, "before_cursor_execute", _sqlite_upgrade_before_write)
         app.extensions["database_engine"] = engine
 
         @app.teardown_appcontext
@@ -64,9 +66,7 @@ class Database:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # Let SQLAlchemy, not the driver, emit BEGIN: savepoints then work, and every
-    # transaction takes the write lock up front (BEGIN IMMEDIATE), so two writers
-    # queue on busy_timeout instead of failing on a stale snapshot.
+    # Let SQLAlchemy, not the driver, emit BEGIN (see _sqlite_begin): savepoints then work.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -75,8 +75,32 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.IGNORECASE)
+
+
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Writers take the write lock up front (BEGIN IMMEDIATE), so two of them queue on
+    busy_timeout instead of failing on a stale snapshot.  A read-only request (GET) begins
+    deferred: in WAL mode it then reads beside a writer instead of waiting for it (a long
+    import must not make the public register wait or answer "database is locked")."""
+    deferred = has_request_context() and request.method in READ_ONLY_METHODS
+    connection.info["sqlite_deferred"] = deferred
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def _sqlite_upgrade_before_write(connection, cursor, statement, _params, _context, _many) -> None:
+    """A GET that writes after all (e.g. a recorded register check): nothing has been
+    written yet, so end the read transaction and take the write lock before the first
+    write.  Upgrading the deferred transaction in place would fail at once, without
+    waiting, whenever another writer committed since its first read."""
+    if not connection.info.get("sqlite_deferred") or not _WRITE.match(statement):
+        return
+    connection.info["sqlite_deferred"] = False
+    if connection.in_nested_transaction():  # a savepoint would not survive the COMMIT
+        return
+    cursor.execute("COMMIT")
+    cursor.execute("BEGIN IMMEDIATE")
 
 
 db = Database()
