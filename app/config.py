@@ -28,9 +28,10 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SECURE = False  # set it (SESSION_COOKIE_SECURE=1) when served over HTTPS
     SESSION_IDLE_HOURS = 8  # a session unused this long is over (the cookie's signed age)
-    # Login throttling (Flask-Limiter).  The default storage is per process; with several
-    # gunicorn workers point it at a shared store (e.g. redis://...) to count across them.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Login throttling (Flask-Limiter).  "database://": counted in the application's own
+    # database (app/security/throttle_store.py), so all gunicorn workers share the counts;
+    # redis://... works too.
+    RATELIMIT_STORAGE_URI = "database://"
     LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
     PASSWORD_MIN_LENGTH = 10

@@ -83,8 +83,11 @@ def _sqlite_begin(connection) -> None:
     """Writers take the write lock up front (BEGIN IMMEDIATE), so two of them queue on
     busy_timeout instead of failing on a stale snapshot.  A read-only request (GET) begins
     deferred: in WAL mode it then reads beside a writer instead of waiting for it (a long
-    import must not make the public register wait or answer "database is locked")."""
-    deferred = has_request_context() and request.method in READ_ONLY_METHODS
+    import must not make the public register wait or answer "database is locked").
+    A connection opened with execution_options(read_only=True) begins deferred too."""
+    deferred = connection.get_execution_options().get("read_only") or (
+        has_request_context() and request.method in READ_ONLY_METHODS
+    )
     connection.info["sqlite_deferred"] = deferred
     connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 

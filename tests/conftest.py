@@ -18,7 +18,6 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.extensions import db
 from app.models import Case, TaskItem, User
-from app.security.throttle import limiter
 from app.setup.database import prepare_database
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -115,7 +114,7 @@ def app(_prepared_app):
     outer = connection.begin()
     app.extensions["database_bind"] = connection
     app.extensions["database_session_options"] = {"join_transaction_mode": "create_savepoint"}
-    limiter.reset()  # login throttling counts per test
+    # login throttling counts live in the database: rolled back with the rest
     with app.app_context():
         yield app
         db.session.remove()

@@ -22,6 +22,7 @@ from app.models.platforms import PlatformApplication, PlatformItem
 from app.models.portal import ApplicantProfile, DocumentReceipt
 from app.models.process import ProcessVersion
 from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
+from app.models.throttle import ThrottleCounter
 from app.models.tips import Tip
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "RegisterQuery",
     "Subscription",
     "Tip",
+    "ThrottleCounter",
     "PlatformApplication",
     "PlatformItem",
     "ApplicantProfile",

@@ -1,12 +1,17 @@
 """Login throttling with Flask-Limiter: failed sign-ins are counted per account and
 per client address, over /login and /api/token together.  Past the limit both answer
-429 with Retry-After, even to the right password, until the window has passed."""
+429 with Retry-After, even to the right password, until the window has passed.
+The counts live in the database (RATELIMIT_STORAGE_URI "database://"), shared by
+every web process."""
 
 from __future__ import annotations
 
 from flask import current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from app.extensions import db
+from app.security import throttle_store  # noqa: F401  (registers the database:// storage)
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
@@ -20,6 +25,9 @@ def _account_key() -> str:
 
 
 def note_failure() -> None:
+    """Count this request as a failed sign-in.  A failed sign-in changes nothing, so the
+    request's transaction ends here: the count is written on a connection of its own."""
+    db.session.rollback()
     g.login_failed = True
 
 
