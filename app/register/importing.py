@@ -4,7 +4,13 @@ Every row is checked (bureau, subject and its identifier, situation, dates,
 measures, duplicates); a file with errors imports nothing unless the caller asks
 for the valid rows only.  Each imported listing decision gets a listing case that
 starts directly at the management period, so its timers (inspections, eligibility
-for early removal, expiry) run like those of a listing decided here."""
+for early removal, expiry) run like those of a listing decided here.
+
+Memory and locks stay bounded: at most MAX_ROWS rows of at most MAX_FIELD_CHARS per
+field are checked, then imported in chunks of about CHUNK_ROWS rows (whole listing
+decisions), each its own transaction, so other writers wait for one chunk, not for
+the whole file.  The caller records which lines each chunk imported (the kept
+upload), so a confirmation interrupted half-way resumes instead of duplicating."""
 
 from __future__ import annotations
 
@@ -57,6 +63,8 @@ REQUIRED = {
     "measures",
 }
 MAX_ROWS = 5000
+MAX_FIELD_CHARS = 4000
+CHUNK_ROWS = 200
 TRUE = {"1", "true", "yes", "y", "是", "已履行"}
 FALSE = {"", "0", "false", "no", "n", "否", "未履行"}
 
@@ -159,10 +167,17 @@ def _check_row(row: ImportRow, bureaus: dict[str, Bureau], allowed: set[int], to
     v["penalty_amount"] = int(amount) if whole else None
 
 
-def check_csv(session: Session, admin: User, text: str) -> ImportReport:
+def check_csv(
+    session: Session, admin: User, text: str, skip_lines: frozenset[int] = frozenset()
+) -> ImportReport:
+    """Check every row; `skip_lines` were imported already (an interrupted import)."""
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip() for h in reader.fieldnames or []]
+    try:
+        headers = [h.strip() for h in reader.fieldnames or []]
+    except csv.Error:
+        report.file_errors.append("文件不是有效的 CSV 文件")
+        return report
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
         report.file_errors.append(f"缺少列：{'、'.join(sorted(missing))}（第一行应为列名）")
@@ -172,42 +187,80 @@ def check_csv(session: Session, admin: User, text: str) -> ImportReport:
     allowed = {admin.bureau_id}
     today = clock.today()
     seen: dict[tuple, int] = {}
-    for index, raw in enumerate(reader, start=2):
-        if index - 1 > MAX_ROWS:
-            report.file_errors.append(f"一次最多导入 {MAX_ROWS} 行")
-            break
-        clean = {(k or "").strip(): (val or "").strip() for k, val in raw.items() if k}
-        if not any(clean.values()):
-            continue
-        row = ImportRow(line=index, raw=clean)
-        _check_row(row, bureaus, allowed, today)
-        subject = row.values.get("subject")
-        if subject is not None and row.values.get("bureau") is not None:
-            key = (row.values["bureau"].id, subject.identifier, clean.get("decision_number"))
-            if key in seen:
-                row.errors.append(f"与第 {seen[key]} 行重复")
-            seen.setdefault(key, index)
-            if subject.credit_code and session.scalar(
-                select(RegisterEntry.id).where(
-                    RegisterEntry.bureau_id == key[0],
-                    RegisterEntry.credit_code == subject.credit_code,
-                    RegisterEntry.decision_number == key[2],
-                )
-            ):
-                row.errors.append("名单中已有该主体的这一列入决定")
-        report.rows.append(row)
+    index = 1
+    try:
+        for index, raw in enumerate(reader, start=2):
+            if index - 1 > MAX_ROWS:
+                report.file_errors.append(f"一次最多导入 {MAX_ROWS} 行")
+                break
+            if index in skip_lines:
+                continue
+            _check_line(session, report, index, raw, bureaus, allowed, today, seen)
+    except csv.Error:  # e.g. a field beyond the csv module's own limit
+        report.file_errors.append(f"第 {index + 1} 行无法读取（字段过长或引号不配对）")
     if not report.rows and not report.file_errors:
-        report.file_errors.append("文件中没有数据行")
+        report.file_errors.append("文件中没有数据行" if not skip_lines else "文件中的记录均已导入")
     return report
 
 
-def import_rows(session: Session, admin: User, report: ImportReport, only_valid: bool) -> list[Case]:
-    """Create the entries and their management cases.  Refuses a report with errors
-    unless only_valid is chosen; flushes, never commits."""
+def _check_line(session, report, index, raw, bureaus, allowed, today, seen) -> None:
+    clean = {(k or "").strip(): (val or "").strip() for k, val in raw.items() if k and isinstance(val, str)}
+    if not any(clean.values()):
+        return
+    row = ImportRow(line=index, raw=clean)
+    too_long = [k for k, val in clean.items() if len(val) > MAX_FIELD_CHARS]
+    if too_long:
+        row.raw = {k: val[:200] for k, val in clean.items()}
+        row.errors.append(f"字段过长（最多 {MAX_FIELD_CHARS} 字）：{'、'.join(too_long)}")
+        report.rows.append(row)
+        return
+    _check_row(row, bureaus, allowed, today)
+    subject = row.values.get("subject")
+    if subject is not None and row.values.get("bureau") is not None:
+        key = (row.values["bureau"].id, subject.identifier, clean.get("decision_number"))
+        if key in seen:
+            row.errors.append(f"与第 {seen[key]} 行重复")
+        seen.setdefault(key, index)
+        if subject.credit_code and session.scalar(
+            select(RegisterEntry.id).where(
+                RegisterEntry.bureau_id == key[0],
+                RegisterEntry.credit_code == subject.credit_code,
+                RegisterEntry.decision_number == key[2],
+            )
+        ):
+            row.errors.append("名单中已有该主体的这一列入决定")
+    report.rows.append(row)
+
+
+def refuse_unless_importable(report: ImportReport, only_valid: bool) -> None:
     if report.file_errors or (report.invalid and not only_valid):
         raise Invalid("文件有错误，未导入任何记录")
-    groups: dict[tuple, list[RegisterEntry]] = {}
+
+
+def _decision_key(row: ImportRow) -> tuple:
+    return (row.values["bureau"].id, row.raw["penalty_number"], row.values["listed_on"])
+
+
+def chunks(report: ImportReport, rows_per_chunk: int | None = None) -> list[list[ImportRow]]:
+    """The valid rows in chunks of whole listing decisions (the rows of one decision share
+    one management case), each about `rows_per_chunk` rows."""
+    size = rows_per_chunk or CHUNK_ROWS
+    decisions: dict[tuple, list[ImportRow]] = {}
     for row in report.valid:
+        decisions.setdefault(_decision_key(row), []).append(row)
+    result: list[list[ImportRow]] = [[]]
+    for rows in decisions.values():
+        if result[-1] and len(result[-1]) + len(rows) > size:
+            result.append([])
+        result[-1].extend(rows)
+    return [c for c in result if c]
+
+
+def import_rows(session: Session, admin: User, rows: list[ImportRow]) -> list[Case]:
+    """Create the entries of checked, valid rows (one chunk) and their management cases;
+    flushes, never commits."""
+    groups: dict[tuple, list[RegisterEntry]] = {}
+    for row in rows:
         v, r = row.values, row.raw
         subject = v["subject"]
         entry = RegisterEntry(

@@ -171,3 +171,46 @@ def test_import_rejects_a_file_without_the_columns_and_non_admins(login):
     assert "缺少列" in page
     assert login("officer").get("/admin/import").status_code == 403
     assert login("admin").get("/admin/holidays").status_code == 200
+
+
+def test_import_goes_in_chunks_and_resumes_after_a_refused_one(login, session, monkeypatch):
+    from app.errors import Invalid
+    from app.models import ImportUpload
+    from app.register import importing
+
+    client = login("admin")
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)  # each decision its own chunk
+    page = upload(client, csv_text(GOOD[0], GOOD[1])).get_data(as_text=True)
+    token = kept(page)
+    before = count(session, RegisterEntry)
+    real = importing.start_management_case
+    calls = []
+
+    def second_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise Invalid("模拟失败")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "start_management_case", second_fails)
+    page = client.post("/admin/import", data={"action": "import_all", "upload": token}).get_data(as_text=True)
+    assert "已导入 1 条；其余记录未导入" in page and "模拟失败" in page
+    assert count(session, RegisterEntry) == before + 1  # the first chunk was committed
+    assert session.scalar(select(ImportUpload.imported_lines).where(ImportUpload.token == token)) == [2]
+    monkeypatch.setattr(importing, "start_management_case", real)
+    response = client.post("/admin/import", data={"action": "import_all", "upload": token})
+    assert response.status_code == 302
+    assert count(session, RegisterEntry) == before + 2  # resumed: no duplicate of line 2
+    assert session.scalar(select(ImportUpload).where(ImportUpload.token == token)) is None
+
+
+def test_oversized_fields_and_unreadable_csv_are_reported(login):
+    from app.register import importing
+
+    client = login("admin")
+    long_facts = row(facts="事" * (importing.MAX_FIELD_CHARS + 1))
+    page = upload(client, csv_text(long_facts)).get_data(as_text=True)
+    assert "字段过长" in page and "facts" in page and "事" * 300 not in page
+    huge = csv_text(row(facts='"' + "x" * 200_000 + '"'))  # beyond the csv module's field limit
+    response = upload(client, huge)
+    assert response.status_code == 200 and "无法读取" in response.get_data(as_text=True)
