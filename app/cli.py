@@ -119,6 +119,31 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(audit_group)
 
+    consistency_group = click.Group("consistency", help="stored workflows against their index rows")
+
+    @consistency_group.command("check")
+    @click.option("--limit", default=20, show_default=True, help="mismatches to print at most")
+    def consistency_check(limit: int) -> None:
+        """Every case: open task rows == ready tasks, pending timer rows == waiting timers,
+        status == completion; exit 1 when any case disagrees."""
+        from app.engine.consistency import Mismatch, check_all
+
+        found = 0
+        for result in check_all(db.session):
+            if isinstance(result, Mismatch):
+                found += 1
+                if found <= limit:
+                    click.echo(result.describe())
+            else:
+                checked = result
+        db.session.rollback()
+        if found:
+            click.echo(f"{found} mismatch(es) in {checked} case(s)")
+            raise SystemExit(1)
+        click.echo(f"consistent: {checked} case(s)")
+
+    app.cli.add_command(consistency_group)
+
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False))
     def backup(path: str) -> None:
