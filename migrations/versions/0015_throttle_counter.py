@@ -1,14 +1,14 @@
 """throttle_counter: login throttling shared by every web process
 
-Revision ID: 0013_throttle_counter
-Revises: 0012_portal
+Revision ID: 0015_throttle_counter
+Revises: 0014_notify
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_throttle_counter"
-down_revision = "0012_portal"
+revision = "0015_throttle_counter"
+down_revision = "0014_notify"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """import_upload.imported_lines: chunked imports resume where they stopped
 
-Revision ID: 0014_import_progress
-Revises: 0013_throttle_counter
+Revision ID: 0016_import_progress
+Revises: 0015_throttle_counter
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_import_progress"
-down_revision = "0013_throttle_counter"
+revision = "0016_import_progress"
+down_revision = "0015_throttle_counter"
 branch_labels = None
 depends_on = None
 
