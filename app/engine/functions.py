@@ -83,15 +83,32 @@ def run_context() -> RunContext:
     return ctx
 
 
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+
 def _as_date(value: Any) -> dt.date:
+    """A date a diagram passes in, from 1900 to the engine's horizon after today: beyond
+    those the calendar arithmetic would overflow (year 9999) or mean nothing."""
     if isinstance(value, dt.datetime):
-        return cal.local_date(value)
-    if isinstance(value, dt.date):
-        return value
-    text = str(value)
-    if "T" in text:
-        return cal.local_date(dt.datetime.fromisoformat(text))
-    return dt.date.fromisoformat(text[:10])
+        day = cal.local_date(value)
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = str(value)[:40]
+        try:
+            day = (
+                cal.local_date(dt.datetime.fromisoformat(text))
+                if "T" in text
+                else dt.date.fromisoformat(text[:10])
+            )
+        except (ValueError, OverflowError):
+            raise ValueError(f"“{text}”不是日期（应为 2026-03-09）") from None
+    latest = clock.today() + limits.HORIZON
+    if not EARLIEST_DATE <= day <= latest:
+        raise ValueError(
+            f"日期 {day.isoformat()} 超出允许范围（{EARLIEST_DATE.year} 年以后、今后 {limits.HORIZON_YEARS} 年以内）"
+        )
+    return day
 
 
 def _deadline_iso(deadline: cal.Deadline) -> str:
