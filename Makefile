@@ -35,9 +35,12 @@ test: install npm e2e-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
+# PostgreSQL benchmarks use BENCH_PG_URL or TEST_DATABASE_URL (default: postgres on 127.0.0.1).
 bench: install
 	$(BIN)/python bench/engine_step.py
 	$(BIN)/python bench/board.py
+	$(BIN)/python bench/timers.py
+	$(BIN)/python bench/http_load.py
 
 clean:
 	rm -rf $(VENV) node_modules app/static/dist instance/*.db

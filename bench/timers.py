@@ -1,0 +1,140 @@
+"""Benchmark: the scheduler's sweep over many due timers on PostgreSQL, with one and
+with two scheduler processes at once.
+
+N cases wait on a due deadline timer (one case started through the engine, the rest
+copies: bench/clones.py).  Each scheduler is its own process (`python bench/timers.py
+--sweep URL`, what `flask scheduler run` does each interval).  Printed: firings per
+second in all and per scheduler, the speed-up of two over one, and lateness p50/p99:
+the time from due to fired, i.e. the wait for the next sweep (uniform over the
+default 15 s interval) plus the place in the sweep.
+
+Usage: python bench/timers.py [N=10000]   (BENCH_PG_URL / TEST_DATABASE_URL)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select, update  # noqa: E402
+
+from app import engine, scheduler  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Case, Timer, User  # noqa: E402
+from app.setup.database import prepare_database  # noqa: E402
+from bench.clones import clone_case  # noqa: E402
+from bench.scratch import bench_app, pct, pg_database  # noqa: E402
+from tests.engine.diagrams import deploy, timer_diagram  # noqa: E402
+
+INTERVAL = 15.0  # SCHEDULER_INTERVAL_SECONDS default
+FAR = dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def sweep(url: str) -> None:
+    """One scheduler process: one sweep; prints when each firing finished."""
+    app = bench_app(url)
+    done: list[float] = []
+    real = scheduler.fire_case
+
+    def timed(session, case_id, at):
+        fired = real(session, case_id, at)
+        done.extend([time.perf_counter() - began] * fired)
+        return fired
+
+    scheduler.fire_case = timed
+    with app.app_context():
+        began = time.perf_counter()
+        fired = scheduler.fire_due_timers(db.session)
+        took = time.perf_counter() - began
+        db.session.remove()
+    print(json.dumps({"fired": fired, "seconds": took, "done": done}))
+
+
+def prepare(url: str, n: int) -> list[list[int]]:
+    """Two sets of n cases: one for the single scheduler, one for the pair."""
+    app = bench_app(url)
+    with app.app_context():
+        session = db.session
+        prepare_database(app, demo=True)
+        officer = session.scalar(select(User).where(User.username == "officer"))
+        version = deploy(session, timer_diagram("bench_timers", '"PT1S"', kind="timeDuration"))
+        case = engine.start_case(
+            session, version, {}, officer, bureau_id=officer.bureau_id, subject_name="基准"
+        )
+        session.commit()
+        ids = [case.id, *clone_case(session, case.id, 2 * n - 1)]
+        session.execute(update(Timer).values(due_at=FAR))  # none due until its run
+        session.commit()
+        assert session.scalar(select(func.count(Case.id))) == 2 * n
+        db.session.remove()
+    app.extensions["database_engine"].dispose()
+    time.sleep(1.1)  # the state's own timer (PT1S) is due now
+    return [ids[:n], ids[n:]]
+
+
+def make_due(url: str, case_ids: list[int]) -> None:
+    app = bench_app(url)
+    with app.app_context():
+        due = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+        for start in range(0, len(case_ids), 5000):
+            chunk = case_ids[start : start + 5000]
+            db.session.execute(update(Timer).where(Timer.case_id.in_(chunk)).values(due_at=due))
+        db.session.commit()
+        db.session.remove()
+    app.extensions["database_engine"].dispose()
+
+
+def run_schedulers(url: str, count: int) -> list[dict]:
+    processes = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--sweep", url], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(count)
+    ]
+    return [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in processes]
+
+
+def report(label: str, results: list[dict], n: int) -> float:
+    fired = sum(r["fired"] for r in results)
+    seconds = max(r["seconds"] for r in results)
+    rate = fired / seconds
+    rng = random.Random(7)
+    lateness = [rng.uniform(0, INTERVAL) + t for r in results for t in r["done"]]
+    per = ", ".join(f"{r['fired'] / r['seconds']:.0f}/s ({r['fired']})" for r in results)
+    print(
+        f"  {label:<14} {fired:>6} fired of {n} in {seconds:6.1f} s: {rate:6.0f} firings/s"
+        f"  [per scheduler: {per}]"
+        f"  lateness p50 {statistics.median(lateness):5.1f} s  p99 {pct(lateness, 0.99):5.1f} s"
+    )
+    assert fired == n, "a timer was not fired, or fired twice"
+    return rate
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    print(f"timer sweep on PostgreSQL, {n:,} due timers (one case each), interval {INTERVAL:.0f} s")
+    with pg_database("timers_bench") as url:
+        started = time.perf_counter()
+        one, two = prepare(url, n)
+        print(f"  prepared {2 * n:,} cases in {time.perf_counter() - started:.0f} s")
+        make_due(url, one)
+        single = report("1 scheduler", run_schedulers(url, 1), n)
+        make_due(url, two)
+        double = report("2 schedulers", run_schedulers(url, 2), n)
+        print(f"  two schedulers / one: {double / single:.2f}x")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--sweep":
+        sweep(sys.argv[2])
+    else:
+        main()
