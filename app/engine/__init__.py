@@ -5,6 +5,7 @@ touches a SpiffWorkflow object.
 """
 
 from app.engine.deploy import deploy_bundled, publish, published_version, save_draft
+from app.engine.documents import DOCUMENT_LISTENERS
 from app.engine.errors import Conflict, EngineError, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.forms import FormField
 from app.engine.steps import (
@@ -15,6 +16,7 @@ from app.engine.steps import (
     offered_task_form,
     start_case,
     start_form,
+    step_info,
     task_form,
     task_guidance,
     unclaim,
@@ -35,6 +37,7 @@ __all__ = [
     "ProcessFailure",
     "FormField",
     "TIMER_LISTENERS",
+    "DOCUMENT_LISTENERS",
     "audit",
     "check_can_act",
     "check_can_start",
@@ -45,6 +48,7 @@ __all__ = [
     "fire_case_timers",
     "start_case",
     "start_form",
+    "step_info",
     "task_form",
     "task_guidance",
     "unclaim",

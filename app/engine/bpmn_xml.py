@@ -189,6 +189,25 @@ def step_kind(node) -> str:
     return properties(node).get("step_kind", "").strip()
 
 
+def step_documents(node) -> list[tuple[str, str]]:
+    """The documents a step issues when it is completed: camunda:property `document`,
+    e.g. "acceptance_notice", or several with conditions on the step's data,
+    "removal_decision if outcome == 'grant'; removal_refusal if outcome == 'refuse'"."""
+    found = []
+    for part in properties(node).get("document", "").replace("；", ";").split(";"):
+        kind, _, condition = part.strip().partition(" if ")
+        if kind.strip():
+            found.append((kind.strip(), condition.strip()))
+    return found
+
+
+def step_serves(node) -> list[str]:
+    """The documents a step serves on the party (camunda:property `serves`, comma
+    separated kinds): its page links to them, to print before serving."""
+    raw = properties(node).get("serves", "").replace("，", ",")
+    return [kind.strip() for kind in raw.split(",") if kind.strip()]
+
+
 def read_form(node) -> list[FormField]:
     """The camunda:formData drawn on a user task or start event."""
     fields = []

@@ -30,6 +30,8 @@ from app.engine.bpmn_xml import (
     message_elements,
     message_names,
     read_form,
+    step_documents,
+    step_serves,
     text,
     timer_kind,
     timer_value,
@@ -452,6 +454,35 @@ def _call_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
     return problems
 
 
+def _document_problems(doc: Document) -> list[Problem]:
+    """`document` and `serves` name kinds the register knows, on user tasks only
+    (a document is issued when a person completes the step)."""
+    from app.domain.documents import KINDS
+
+    problems: list[Problem] = []
+    known = "、".join(KINDS)
+    for node in _scope(doc):
+        issued, served = step_documents(node), step_serves(node)
+        if not issued and not served:
+            continue
+        if local(node) != "userTask":
+            problems.append(
+                (node.get("id"), f"“{label(node)}”：文书（document / serves）只能设置在用户任务上")
+            )
+            continue
+        for kind, condition in issued:
+            if kind not in KINDS:
+                problems.append((node.get("id"), f"“{label(node)}”的文书“{kind}”不存在（可用：{known}）"))
+            if condition:
+                problem = _expression_problem(condition, "文书条件")
+                if problem:
+                    problems.append((node.get("id"), f"“{label(node)}”的{problem}"))
+        for kind in served:
+            if kind not in KINDS:
+                problems.append((node.get("id"), f"“{label(node)}”送达的文书“{kind}”不存在（可用：{known}）"))
+    return problems
+
+
 def warnings(doc: Document) -> list[Problem]:
     """What saves and may be published, but a designer should look at."""
     return gateway_warnings(doc)
@@ -466,5 +497,6 @@ def content_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
         + _timer_problems(doc)
         + _code_problems(doc)
         + _call_problems(doc, known_processes)
+        + _document_problems(doc)
         + loop_problems(doc)
     )

@@ -16,7 +16,17 @@ import ast
 import difflib
 
 from app.engine import forms
-from app.engine.bpmn_xml import NS, Document, is_bpmn, label, local, properties, read_form, text
+from app.engine.bpmn_xml import (
+    NS,
+    Document,
+    is_bpmn,
+    label,
+    local,
+    properties,
+    read_form,
+    step_documents,
+    text,
+)
 from app.engine.functions import allowed_in_scripts
 
 Problem = tuple[str | None, str]
@@ -106,6 +116,9 @@ def _readers(doc: Document):
                         yield node, f"表单字段“{f.label}”的显示条件", value
                 for variable in forms.date_bound_names(f):
                     yield node, f"表单字段“{f.label}”的日期先后规则", variable
+            for kind, condition in step_documents(node):
+                if condition:
+                    yield node, f"文书“{kind}”的条件", condition
         elif tag in ("standardLoopCharacteristics", "multiInstanceLoopCharacteristics"):
             for child in node:
                 if local(child) in ("loopCondition", "completionCondition") and text(child):

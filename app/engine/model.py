@@ -34,7 +34,9 @@ from app.engine.bpmn_xml import (
     read_form,
     safe_parser,
     select_processes,
+    step_documents,
     step_kind,
+    step_serves,
     timer_kind,
 )
 
@@ -142,6 +144,8 @@ def _read_meta(doc: Document) -> dict:
                 # what the history says when the step is done (an expression), e.g.
                 # "已延长核查期限至2026年12月30日" rather than the step's name
                 "done_summary": properties(task).get("done_summary", "").strip(),
+                "documents": step_documents(task),
+                "serves": step_serves(task),
             }
         for definition in process.iter(bpmn("timerEventDefinition")):
             event = definition.getparent()

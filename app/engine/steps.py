@@ -15,6 +15,7 @@ from app.calendar.workdays import SHANGHAI, local_date
 from app.clock import now
 from app.domain.roles import role_label
 from app.engine import binding, delivery, expressions, forms, state, store
+from app.engine.documents import issue_step_documents
 from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.functions import RunContext, allowed_in_expressions
 from app.engine.indexes import sync_indexes
@@ -33,6 +34,11 @@ def start_form(version: ProcessVersion) -> list[forms.FormField]:
 def task_form(version: ProcessVersion, step: str, case: Case | None = None) -> list[forms.FormField]:
     """The form of a step; a called process's step (`<key>:<id>`) has the form of
     the called version the case runs."""
+    return [forms.FormField.from_dict(f) for f in step_info(version, step, case).get("form", [])]
+
+
+def step_info(version: ProcessVersion, step: str, case: Case | None = None) -> dict:
+    """What the diagram says of a step (name, kind, role, form, documents, serves)."""
     meta = version.meta
     if case is not None and ":" in step:
         recorded = binding.recorded_versions(case.state)
@@ -40,8 +46,7 @@ def task_form(version: ProcessVersion, step: str, case: Case | None = None) -> l
         if key in recorded:
             called = object_session(case).get(ProcessVersion, recorded[key])
             meta = binding.callee_meta(meta, binding.Bound(versions={key: called}))
-    step_meta = meta.get("steps", {}).get(step, {})
-    return [forms.FormField.from_dict(f) for f in step_meta.get("form", [])]
+    return meta.get("steps", {}).get(step, {})
 
 
 def task_guidance(version: ProcessVersion, step: str) -> str:
@@ -352,6 +357,7 @@ def complete(
     )
     with store.running(ctx):
         task.run()
+        issue_step_documents(ctx, item.step, step_info(case.process_version, item.step, case), task.data)
     store.run(workflow, ctx)
     summary = _done_summary(case.process_version, item, task.data)
 

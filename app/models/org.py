@@ -22,9 +22,29 @@ class Bureau(Base):
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(16))  # province | city | county
     doc_prefix: Mapped[str] = mapped_column(String(20))  # e.g. 示应急 for document numbers
+    # Printed on documents: the contact line, and the bodies named in the remedies
+    # (行政复议机关: usually the people's government at the same level; 管辖法院).
+    address: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_person: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    reconsideration_body: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    court: Mapped[str] = mapped_column(String(200), default="", server_default="")
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("bureau.id"))
     parent: Mapped[Optional["Bureau"]] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Bureau"]] = relationship(back_populates="parent")
+
+    @property
+    def contact_line(self) -> str:
+        parts = [
+            f"{label}：{value}"
+            for label, value in (
+                ("联系人", self.contact_person),
+                ("联系电话", self.phone),
+                ("地址", self.address),
+            )
+            if value
+        ]
+        return "；".join(parts)
 
 
 class Role(Base):

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import now, today
-from app.domain.documents import REMEDIES
 from app.domain.listing_rules import end_after_restoration
 from app.engine.store import audit
 from app.models import ACTIVE_STATUSES, Case, CaseStatus, Document, EntryStatus, RegisterEntry
@@ -56,7 +55,6 @@ def withdraw(
                 target,
                 "withdrawal",
                 reasons=reasons,
-                remedies=REMEDIES,
                 revocation=f"行政处罚决定（{target.penalty_number}）于 {revoked_on} 经{how}（{revocation_number}）",
                 result="撤销列入，移出名单，停止公开，解除管理措施",
             )
@@ -95,7 +93,6 @@ def restore(
         grounds=GROUNDS.get(grounds, grounds),
         findings=findings,
         reasons=reasons,
-        remedies=REMEDIES,
     )
     audit(
         session,

@@ -1,22 +1,31 @@
 """Documents: numbering (unique within bureau and year, never reused, safe under
-concurrent creation), issuing with a snapshot of their fields, and Word output."""
+concurrent creation), issuing with a snapshot of their fields, and what they print."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-from docx import Document as WordDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from sqlalchemy import case as sql_case
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.clock import now, today
-from app.domain.documents import KINDS, document_number
+from app.domain.document_texts import render
+from app.domain.documents import KINDS, cn_date, document_number, remedies_text
 from app.models import Bureau, Document, DocumentCounter
+
+
+def _counter_upsert(session: Session, bureau_id: int, year: int, kind: str, value: int, bump):
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = DocumentCounter.__table__
+    stmt = insert(table).values(bureau_id=bureau_id, year=year, kind=kind, value=value)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.bureau_id, table.c.year, table.c.kind], set_={"value": bump(table.c.value)}
+    ).returning(table.c.value)
+    return int(session.execute(stmt).scalar_one())
 
 
 def next_sequence(session: Session, bureau_id: int, year: int, kind: str) -> int:
@@ -25,14 +34,39 @@ def next_sequence(session: Session, bureau_id: int, year: int, kind: str) -> int
     INSERT ... ON CONFLICT DO UPDATE ... RETURNING takes the row lock on PostgreSQL,
     so a concurrent transaction waits for ours and then sees our value; SQLite
     serialises writers (BEGIN IMMEDIATE).  A rolled-back number was never issued."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = DocumentCounter.__table__
-    stmt = insert(table).values(bureau_id=bureau_id, year=year, kind=kind, value=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.bureau_id, table.c.year, table.c.kind], set_={"value": table.c.value + 1}
-    ).returning(table.c.value)
-    return int(session.execute(stmt).scalar_one())
+    return _counter_upsert(session, bureau_id, year, kind, 1, lambda value: value + 1)
+
+
+def take_number(session: Session, bureau: Bureau, kind: str, year: int, sequence: int) -> str:
+    """A number issued outside this system (an imported listing): written in the
+    kind's one form, and the series continues after it (never issued twice)."""
+    _counter_upsert(
+        session,
+        bureau.id,
+        year,
+        kind,
+        sequence,
+        lambda value: sql_case((value < sequence, sequence), else_=value),
+    )
+    return document_number(bureau.doc_prefix, KINDS[kind], year, sequence)
+
+
+def _printed_extras(bureau: Bureau, kind: str) -> dict:
+    """What every document prints from the bureau, as it stands when issued."""
+    spec = KINDS[kind]
+    extras = {"contact": bureau.contact_line}
+    if spec.remedies:
+        noun = "本决定" if spec.title.endswith("决定书") else "本通知"
+        extras["remedies"] = remedies_text(bureau.reconsideration_body, bureau.court, noun)
+    return extras
+
+
+def _text(value) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return cn_date(value)
+    if isinstance(value, (list, tuple)):
+        return "\n".join(f"{i}. {item}" for i, item in enumerate(value, 1))
+    return str(value)
 
 
 def issue_document(
@@ -48,6 +82,7 @@ def issue_document(
     spec = KINDS[kind]
     issued_on = on or today()
     sequence = next_sequence(session, bureau.id, issued_on.year, kind)
+    values = {**_printed_extras(bureau, kind), **fields}
     document = Document(
         bureau_id=bureau.id,
         kind=kind,
@@ -57,7 +92,7 @@ def issue_document(
         title=spec.title,
         case_id=case_id,
         entry_id=entry_id,
-        fields={k: str(v) for k, v in fields.items() if v not in (None, "")},
+        fields={k: _text(v) for k, v in values.items() if v not in (None, "", [])},
         issued_on=issued_on,
         created_at=now(),
     )
@@ -77,39 +112,18 @@ def documents_for(
     return list(session.scalars(stmt.order_by(Document.created_at, Document.id)).unique())
 
 
-def printed_fields(document: Document) -> list[tuple[str, str]]:
-    """(label, value) in the order the kind prints them; missing fields are left out."""
+def printed(document: Document) -> dict:
+    """What the printed page and the Word file show, in order."""
+    addressee, paragraphs = render(document.kind, document.fields or {})
     spec = KINDS.get(document.kind)
-    order = spec.fields if spec else tuple((k, k) for k in document.fields)
-    return [(label, document.fields[key]) for key, label in order if document.fields.get(key)]
-
-
-def to_docx(document: Document) -> bytes:
-    word = WordDocument()
-    section = word.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(3.7 - 1.0)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    style = word.styles["Normal"]
-    style.font.size = Pt(14)
-    style.font.name = "FangSong"
-    for text, size, bold in ((document.bureau.name, 18, True), (document.title, 20, True)):
-        para = word.add_paragraph()
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = para.add_run(text)
-        run.bold, run.font.size = bold, Pt(size)
-    number = word.add_paragraph(document.number)
-    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for label, value in printed_fields(document):
-        para = word.add_paragraph()
-        para.add_run(f"{label}：").bold = True
-        para.add_run(value)
-    for text in (
-        document.bureau.name,
-        f"{document.issued_on.year}年{document.issued_on.month}月{document.issued_on.day}日",
-    ):
-        para = word.add_paragraph(text)
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return buffer.getvalue()
+    return {
+        "issuer": document.bureau.name,
+        "title": document.title,
+        "number": document.number,
+        "addressee": addressee,
+        "paragraphs": paragraphs,
+        "signature": document.bureau.name,
+        "date": cn_date(document.issued_on),
+        "contact": (document.fields or {}).get("contact", ""),
+        "receipt": bool(spec and spec.served),
+    }

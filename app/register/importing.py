@@ -25,11 +25,13 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.clock import now
+from app.domain.documents import KINDS, document_number, parse_number
 from app.domain.listing_rules import eligible_from, parse_subjects, period_end
 from app.domain.measures import unknown_measures
 from app.domain.situations import SITUATIONS
 from app.errors import Invalid
 from app.models import Bureau, Case, EntryStatus, RegisterEntry, User
+from app.register.documents import take_number
 from app.register.proposals import start_management_case
 
 COLUMNS = [
@@ -118,6 +120,12 @@ def _check_row(row: ImportRow, bureaus: dict[str, Bureau], allowed: set[int], to
     if r.get("bureau_code") and (bureau is None or bureau.id not in allowed):
         e.append(f"机关代码“{r['bureau_code']}”不存在或不在您的管辖范围内")
     v["bureau"] = bureau
+    if bureau is not None and r.get("decision_number"):
+        # One numbering pattern for imported and generated decisions: the series goes on after it.
+        v["decision_sequence"] = parse_number(bureau.doc_prefix, KINDS["decision"], r["decision_number"])
+        if v["decision_sequence"] is None:
+            example = document_number(bureau.doc_prefix, KINDS["decision"], today.year, 12)
+            e.append(f"列入决定书文号“{r['decision_number']}”应为本局列入决定书的编号形式，如 {example}")
     situation = r.get("situation", "")
     if situation and situation not in SITUATIONS:
         e.append(f"列入情形代码“{situation}”不存在")
@@ -263,6 +271,7 @@ def import_rows(session: Session, admin: User, rows: list[ImportRow]) -> list[Ca
     for row in rows:
         v, r = row.values, row.raw
         subject = v["subject"]
+        take_number(session, v["bureau"], "decision", *v["decision_sequence"])
         entry = RegisterEntry(
             bureau_id=v["bureau"].id,
             subject_kind=subject.kind,
@@ -311,7 +320,7 @@ TEMPLATE = (
             "2024-03-01",
             "300000",
             "是",
-            "示市应急失信〔2024〕3号",
+            "示市应急失信决〔2024〕3号",
             "2024-03-20",
             "",
             "key_inspection;joint_punishment",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import now, today
 from app.domain import listing_rules
-from app.domain.documents import REMEDIES, REMOVAL_TERMS
+from app.domain.documents import REMOVAL_TERMS, cn_date
 from app.domain.measures import measure_label
 from app.domain.situations import SITUATIONS, situation_label
 from app.engine.store import audit
@@ -42,12 +42,13 @@ def entry_fields(entry: RegisterEntry) -> dict:
     situation = SITUATIONS.get(entry.situation)
     period = ""
     if entry.listed_on and entry.expires_on:
-        period = f"自 {entry.listed_on.isoformat()} 起至 {entry.expires_on.isoformat()} 止"
+        period = f"自{cn_date(entry.listed_on)}起至{cn_date(entry.expires_on)}止"
     return {
         "subject_name": entry.subject_name,
         "subject_code": entry.subject_identifier,
         "penalty_number": entry.penalty_number,
-        "penalty_date": entry.penalty_date.isoformat() if entry.penalty_date else "",
+        "penalty_date": cn_date(entry.penalty_date),
+        "listed_on": cn_date(entry.listed_on),
         "facts": entry.facts,
         "situation": situation_label(entry.situation),
         "legal_ground": f"《安全生产严重失信主体名单管理办法》（应急管理部令第11号）{situation.article}"
@@ -126,9 +127,7 @@ def decide(
     for entry in case_entries(session, case, {EntryStatus.PROPOSED}):
         entry.measures = list(measures or entry.measures or [])
         entry.list_(decided_on, period_end, listing_rules.eligible_from(decided_on))
-        decision = issue_for_entry(
-            session, case, entry, "decision", reasons=reasons, removal=REMOVAL_TERMS, remedies=REMEDIES
-        )
+        decision = issue_for_entry(session, case, entry, "decision", reasons=reasons, removal=REMOVAL_TERMS)
         entry.decision_number = decision.number
         repair = issue_for_entry(
             session,
@@ -136,7 +135,7 @@ def decide(
             entry,
             "repair_notice",
             decision_number=decision.number,
-            eligible_from=entry.eligible_on.isoformat(),
+            eligible_from=cn_date(entry.eligible_on),
             conditions=REMOVAL_TERMS,
             materials="提前移出申请书；履行行政处罚的证明；整改及消除不良影响的证明；信用承诺书；身份证明",
             where=f"{entry.bureau.name}（窗口、网上申请或经“信用中国”网站提交）",
@@ -237,8 +236,8 @@ def expire_due(session: Session, case: Case) -> int:
                 case,
                 entry,
                 "expiry",
-                removed_on=on.isoformat(),
-                result="管理期满，已自动移出名单，停止公开，解除管理措施",
+                removed_on=cn_date(on),
+                result="已将其移出安全生产严重失信主体名单，停止公开，解除管理措施",
             )
             audit(
                 session,

@@ -15,6 +15,7 @@ from app.domain.identifiers import make_credit_code
 from app.domain.listing_rules import eligible_from, period_end
 from app.domain.roles import ROLES
 from app.models import Bureau, EntryStatus, RegisterEntry, User, UserRole
+from app.register.documents import take_number
 from app.register.proposals import start_management_case
 from app.setup.demo_work import seed_work
 
@@ -47,20 +48,53 @@ def _user(
     return user
 
 
+def _contact(government: str, court: str, address: str, phone: str, person: str) -> dict:
+    """Demo values of what documents print: remedies' bodies and the contact line."""
+    return {
+        "reconsideration_body": government,
+        "court": court,
+        "address": address,
+        "phone": phone,
+        "contact_person": person,
+    }
+
+
 def seed(session: Session, password: str, management_cases: bool = True) -> bool:
     """Create the demo data once; returns False if it is already there."""
     if session.scalar(select(Bureau.id).limit(1)) is not None:
         return False
-    province = Bureau(code="PROV", name="示范省应急管理厅", level="province", doc_prefix="示省应急")
+    province = Bureau(
+        code="PROV",
+        name="示范省应急管理厅",
+        level="province",
+        doc_prefix="示省应急",
+        **_contact(
+            "示范省人民政府", "示范市中级人民法院", "示范市政务大道1号", "0571-87000001", "省厅政策法规处"
+        ),
+    )
     session.add(province)
     session.flush()
     city = Bureau(
-        code="CITY", name="示范市应急管理局", level="city", doc_prefix="示市应急", parent_id=province.id
+        code="CITY",
+        name="示范市应急管理局",
+        level="city",
+        doc_prefix="示市应急",
+        parent_id=province.id,
+        **_contact(
+            "示范市人民政府", "示范市城南区人民法院", "示范市人民路88号", "0571-87001234", "法规科 陈明"
+        ),
     )
     session.add(city)
     session.flush()
     county = Bureau(
-        code="COUNTY", name="示范县应急管理局", level="county", doc_prefix="示县应急", parent_id=city.id
+        code="COUNTY",
+        name="示范县应急管理局",
+        level="county",
+        doc_prefix="示县应急",
+        parent_id=city.id,
+        **_contact(
+            "示范县人民政府", "示范县人民法院", "示范县城关镇建设路6号", "0571-86005678", "执法股 周强"
+        ),
     )
     session.add(county)
     session.flush()
@@ -97,7 +131,8 @@ def seed(session: Session, password: str, management_cases: bool = True) -> bool
             penalty_number=f"{bureau.doc_prefix}罚〔{listed_on.year}〕{len(name)}号",
             penalty_date=listed_on - dt.timedelta(days=20),
             penalty_carried_out=True,
-            decision_number=f"{bureau.doc_prefix}失信〔{listed_on.year}〕{months_ago}号",
+            # The decision series' own form (as an import must be): numbering continues after it.
+            decision_number=take_number(session, bureau, "decision", listed_on.year, months_ago),
             listed_on=listed_on,
             expires_on=period_end(listed_on),
             eligible_on=eligible_from(listed_on),

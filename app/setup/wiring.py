@@ -10,13 +10,14 @@ from app.calendar.overrides import cached_overrides
 from app.cases.escalation import on_timers_fired
 from app.domain import roles as domain_roles
 from app.domain.roles import ROLES
-from app.engine import TIMER_LISTENERS, functions, incidents
+from app.engine import DOCUMENT_LISTENERS, TIMER_LISTENERS, functions, incidents
 from app.extensions import db, login_manager
 from app.notify import fanout as notify_fanout
 from app.org import roles as role_table
 from app.partners import outbox
 from app.register import actions as listing_actions  # noqa: F401  (listing, register life, exceptional paths)
 from app.register import repair_actions as diagram_actions  # noqa: F401  (registers the diagram actions)
+from app.register.step_documents import issue_for_step
 from app.tips import actions as tip_actions  # noqa: F401  (the tip diagram's reply)
 
 
@@ -40,6 +41,8 @@ def connect(app: Flask) -> None:
     domain_roles.catalogue_provider = _roles
     if on_timers_fired not in TIMER_LISTENERS:
         TIMER_LISTENERS.append(on_timers_fired)
+    if issue_for_step not in DOCUMENT_LISTENERS:
+        DOCUMENT_LISTENERS.append(issue_for_step)  # documents the diagrams' steps declare
     outbox.connect()  # register changes become outbound events in their own transaction
     notify_fanout.connect()  # reminders and overdue notices go out by e-mail/SMS too
 

@@ -61,6 +61,12 @@ def describe_event(case, event) -> list[tuple[str, str]]:
     return describe_data(case.process_version.meta, event.step, event.data)
 
 
+def cn_date(day) -> str:
+    from app.domain.documents import cn_date as written
+
+    return written(day)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["describe_event"] = describe_event
     app.jinja_env.globals["task_due_state"] = task_due_state
@@ -74,4 +80,5 @@ def register(app: Flask) -> None:
         status_label=case_status_label,
         action_label=action_label,
         channel_label=channel_label,
+        cn_date=cn_date,
     )

@@ -32,7 +32,7 @@ def row(**values) -> str:
         "penalty_number": "示市应急罚〔2024〕1号",
         "penalty_date": (LISTED - dt.timedelta(days=20)).isoformat(),
         "penalty_carried_out": "是",
-        "decision_number": "示市应急失信〔2024〕1号",
+        "decision_number": "示市应急失信决〔2024〕1号",
         "listed_on": LISTED.isoformat(),
         "measures": "key_inspection;joint_punishment",
         "facts": "瞒报事故",
@@ -50,7 +50,7 @@ GOOD = [
     row(
         subject_name="历史矿业公司",
         credit_code=CODE_B,
-        decision_number="示市应急失信〔2024〕2号",
+        decision_number="示市应急失信决〔2024〕2号",
         penalty_number="示市应急罚〔2024〕2号",
         situation="VIO_NO_LICENCE",
     ),
@@ -60,7 +60,7 @@ GOOD = [
         credit_code="",
         id_number="11010519491231002X",
         subject_role="principal",
-        decision_number="示市应急失信〔2024〕3号",
+        decision_number="示市应急失信决〔2024〕3号",
     ),
 ]
 BAD = [

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from app import engine
 from app.cases.inbox import actionable_tasks
 from app.cases.starting import STARTERS
 from app.extensions import db
-from app.models import AuditEvent, Case, TaskItem, Timer, User
+from app.models import AuditEvent, Case, Document, TaskItem, Timer, User
 from app.org.tokens import issue_token, revoke_token
+from app.register.documents import documents_for
 from app.register.feed import feed_entry
 from app.register.queries import published_entries
 from app.security import throttle
 from app.security.passwords import check_login
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
-from app.web.api.serialize import case_json, task_json
+from app.web.api.serialize import case_json, document_json, task_json
 from app.web.common import get_visible_or_404, unit_of_work
 from app.web.errors import json_error
 
@@ -129,7 +130,24 @@ def show_case(case_id: int):
     history = db.session.scalars(
         select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.at, AuditEvent.id)
     ).all()
-    return jsonify(case_json(case, list(tasks), list(timers), list(history)))
+    documents = documents_for(db.session, case_id=case.id)
+    return jsonify(case_json(case, list(tasks), list(timers), list(history), documents))
+
+
+@bp.route("/documents/<int:document_id>")
+@token_required
+def show_document(document_id: int):
+    document = get_visible_or_404(Document, document_id, "文书不存在")
+    return jsonify(
+        {
+            **document_json(document),
+            "issued_on": document.issued_on.isoformat(),
+            "case_id": document.case_id,
+            "fields": document.fields,
+            "print_url": url_for("register.show_document", document_id=document.id),
+            "word_url": url_for("register.download_document", document_id=document.id),
+        }
+    )
 
 
 @bp.route("/register")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.clock import iso, now
-from app.models import AuditEvent, Case, TaskItem, Timer
+from app.models import AuditEvent, Case, Document, TaskItem, Timer
 
 
 def task_json(item: TaskItem) -> dict:
@@ -43,7 +43,17 @@ def history_json(event: AuditEvent) -> dict:
     }
 
 
-def case_json(case: Case, tasks: list[TaskItem], timers: list[Timer], history: list[AuditEvent]) -> dict:
+def document_json(document: Document) -> dict:
+    return {"id": document.id, "kind": document.kind, "number": document.number, "title": document.title}
+
+
+def case_json(
+    case: Case,
+    tasks: list[TaskItem],
+    timers: list[Timer],
+    history: list[AuditEvent],
+    documents: list[Document] = (),
+) -> dict:
     return {
         "id": case.id,
         "number": case.number,
@@ -57,4 +67,5 @@ def case_json(case: Case, tasks: list[TaskItem], timers: list[Timer], history: l
         "tasks": [task_json(t) for t in tasks],
         "timers": [timer_json(t) for t in timers],
         "history": [history_json(e) for e in history],
+        "documents": [document_json(d) for d in documents],
     }

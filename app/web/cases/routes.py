@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem, Timer
 from app.org.access import visible_bureau_ids
 from app.platforms.records import entry_deliveries
+from app.register.documents import documents_for
 from app.web.common import field_errors, form_values, get_visible_or_404, role_required, unit_of_work
 
 bp = Blueprint("cases", __name__)
@@ -112,7 +113,14 @@ def show_case(case_id: int):
         entry=entry,
         subjects=case_subjects(db.session, case),
         deliveries=entry_deliveries(db.session, entry.id) if entry else [],
+        documents=documents_for(db.session, case_id=case.id),
     )
+
+
+def served_documents(case: Case, step: str) -> list:
+    """The case's documents this step serves (camunda:property `serves`), to print first."""
+    kinds = engine.step_info(case.process_version, step, case).get("serves") or []
+    return [d for d in documents_for(db.session, case_id=case.id) if d.kind in kinds] if kinds else []
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -158,4 +166,5 @@ def work_task(task_id: int):
         history=history,
         subjects=case_subjects(db.session, case),
         guidance=engine.task_guidance(case.process_version, item.step),
+        served=served_documents(case, item.step),
     )

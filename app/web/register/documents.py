@@ -9,7 +9,8 @@ from flask_login import login_required
 
 from app.extensions import db
 from app.models import Document
-from app.register.documents import documents_for, printed_fields, to_docx
+from app.register.documents import documents_for, printed
+from app.register.word import to_docx
 from app.web.cases.routes import load_case
 from app.web.common import get_visible_or_404
 from app.web.register.routes import bp
@@ -23,7 +24,7 @@ def load_document(document_id: int) -> Document:
 @login_required
 def show_document(document_id: int):
     document = load_document(document_id)
-    return render_template("documents/show.html", document=document, fields=printed_fields(document))
+    return render_template("documents/show.html", document=document, view=printed(document))
 
 
 @bp.route("/documents/<int:document_id>.docx")
@@ -32,7 +33,7 @@ def download_document(document_id: int):
     document = load_document(document_id)
     filename = quote(f"{document.title}-{document.number}.docx")
     return Response(
-        to_docx(document),
+        to_docx(printed(document)),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
     )
