@@ -214,3 +214,17 @@ def test_oversized_fields_and_unreadable_csv_are_reported(login):
     huge = csv_text(row(facts='"' + "x" * 200_000 + '"'))  # beyond the csv module's field limit
     response = upload(client, huge)
     assert response.status_code == 200 and "无法读取" in response.get_data(as_text=True)
+
+
+def test_decision_number_follows_the_generated_series_and_moves_it_on(session, user):
+    from app.register.documents import issue_document
+    from app.register.importing import check_csv, import_rows
+
+    admin = user("admin")
+    report = check_csv(session, admin, csv_text(row(decision_number="示市应急失信〔2024〕9号")))
+    assert any("示市应急失信决〔" in e for r in report.rows for e in r.errors)
+    report = check_csv(session, admin, csv_text(row(decision_number="示市应急失信决〔2024〕900号")))
+    assert not report.invalid, [r.errors for r in report.rows]
+    import_rows(session, admin, report, only_valid=False)
+    issued = issue_document(session, admin.bureau, "decision", {"subject_name": "x"}, on=dt.date(2024, 6, 1))
+    assert issued.number == "示市应急失信决〔2024〕901号"

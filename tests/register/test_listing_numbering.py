@@ -3,6 +3,7 @@ transactions take numbers at the same moment (PostgreSQL, real commits)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 
@@ -62,4 +63,15 @@ def test_two_threads_never_get_the_same_number(fresh_app):
         )
         session.close()
     assert len(numbers) == len(set(numbers)) == per_thread * threads
-    assert sequences == list(range(1, per_thread * threads + 1))
+    # no gaps, no repeats; the series continues after the demo's listings of this year
+    assert sequences == list(range(sequences[0], sequences[0] + per_thread * threads))
+
+
+def test_an_imported_number_moves_the_series_past_it(session):
+    from app.register.documents import take_number
+
+    city = session.scalar(select(Bureau).where(Bureau.code == "CITY"))
+    assert take_number(session, city, "decision", 2033, 41) == "示市应急失信决〔2033〕41号"
+    assert take_number(session, city, "decision", 2033, 7) == "示市应急失信决〔2033〕7号"  # lower: no change
+    document = issue_document(session, city, "decision", {"subject_name": "导入后"}, on=dt.date(2033, 5, 1))
+    assert document.number == "示市应急失信决〔2033〕42号"
