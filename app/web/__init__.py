@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from app.web import errors, filters, navigation
+    from app.web.admin import bureau_details as _bureau_details  # noqa: F401  (what documents print)
     from app.web.admin import imports as _register_import  # noqa: F401  (CSV import routes)
     from app.web.admin import organisations as _organisations  # noqa: F401  (departments and banks)
     from app.web.admin.routes import bp as admin_bp

@@ -31,6 +31,7 @@ NAV: tuple[NavItem, ...] = (
     _item("申请人账号确认", "portal.reviews", "clerk", "admin"),
     _item("故障与救援", "supervisor.list_incidents", "supervisor", "admin"),
     _item("外部单位", "admin.list_organisations", "admin"),
+    _item("文书信息", "admin.edit_bureau_details", "admin"),
 )
 
 PUBLIC_REGISTER_LINKS: tuple[tuple[str, str], ...] = (

@@ -9,6 +9,7 @@ PATCH /api/admin/users/<id> {"roles"?, "active"?, "name"?, "bureau_id"?} -> the 
 POST /api/admin/users/<id>/password {"password"}        -> {id, must_change_password}
 GET  /api/admin/bureaus                                 -> {"bureaus": [...]}
 POST /api/admin/bureaus {"name", "code", "parent_id", "doc_prefix"?} -> 201 the bureau
+PATCH /api/admin/bureaus/<id> {"address"?, "phone"?, "contact_person"?, "reconsideration_body"?, "court"?} -> the bureau
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import wraps
 from flask import g, jsonify
 
 from app.extensions import db
-from app.org import bureaus, roles, users
+from app.org import bureau_details, bureaus, roles, users
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
 from app.web.common import unit_of_work
@@ -123,3 +124,13 @@ def admin_create_bureau():
         return refused
     bureau, _ = unit_of_work(lambda: bureaus.create_bureau(db.session, g.api_user, body))
     return jsonify(bureaus.bureau_json(bureau)), 201
+
+
+@bp.route("/admin/bureaus/<int:bureau_id>", methods=["PATCH"])
+@administrators
+def admin_update_bureau(bureau_id: int):
+    body, refused = _body()
+    if refused:
+        return refused
+    bureau, _ = unit_of_work(lambda: bureau_details.update_details(db.session, g.api_user, bureau_id, body))
+    return jsonify({**bureaus.bureau_json(bureau), **bureau_details.details_json(bureau)})
