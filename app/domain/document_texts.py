@@ -78,7 +78,7 @@ TEXTS: dict[str, Text] = {
         "",
         (
             "{subject_name}（{subject_code}）经本机关{decision_number}决定列入安全生产严重失信主体名单，管理期限{period}。",
-            "管理期限已于{removed_on}届满。依据{order}有关规定，本机关{result}。",
+            "管理期限已经届满。依据{order}有关规定，本机关于{removed_on}{result}。",
         ),
     ),
     "withdrawal": Text(

@@ -237,7 +237,7 @@ def expire_due(session: Session, case: Case) -> int:
                 entry,
                 "expiry",
                 removed_on=cn_date(on),
-                result="已将其移出安全生产严重失信主体名单，停止公开，解除管理措施",
+                result="将其移出安全生产严重失信主体名单，停止公开，解除管理措施",
             )
             audit(
                 session,

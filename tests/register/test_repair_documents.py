@@ -4,6 +4,7 @@ an official document and served from the step that serves it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -238,3 +239,62 @@ def test_entries_listed_before_the_system_carry_the_decision_series(session):
     entry = entry_named(session, "示范化工有限公司")
     assert number_pattern(PREFIX, KINDS["decision"]).fullmatch(entry.decision_number)
     assert isinstance(entry, RegisterEntry)
+
+
+def test_revocation_of_an_early_removal(flow, session, login):
+    entry = entry_named(session, "安泰安全评价中心")
+    rid, _ = start_repair(flow, "安泰安全评价中心")
+    flow.complete("clerk", rid, "acceptance_review", {"outcome": "accept"})
+    flow.complete("verifier", rid, "verification", {"findings": "整改到位"})
+    flow.complete("leader", rid, "decision", {"outcome": "grant"})
+    flow.complete("publisher", rid, "publication", {"served": True})
+    response = flow.api("officer")(
+        "POST",
+        "/api/cases",
+        {
+            "process": "revocation",
+            "data": {
+                "listing_id": entry.id,
+                "grounds": "false_materials",
+                "findings": "整改报告系伪造",
+                "evidence": ["鉴定意见"],
+            },
+        },
+    )
+    assert response.status_code == 201, response.get_json()
+    vid = response.get_json()["id"]
+    flow.complete("legal", vid, "legal_review", {"outcome": "approve"})
+    flow.complete("leader", vid, "decision", {"outcome": "revoke", "reasons": "提供虚假材料骗取提前移出"})
+    revocation = documents(session, vid)["revocation"]
+    assert_numbered(revocation)
+    assert_remedies(revocation)
+    text = printed(login("officer"), revocation)
+    assert (
+        "撤销提前移出决定书" in text
+        and "整改报告系伪造" in text
+        and "恢复列入安全生产严重失信主体名单" in text
+    )
+    session.refresh(entry)
+    assert cn_date(entry.expires_on) in revocation.fields["period"]
+    # the service step links to the decision it serves
+    task = flow.task("officer", vid, "service")
+    page = login("officer").get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert revocation.number in page and 'id="served-documents"' in page
+
+
+def test_expiry_removal_record(flow, session, login):
+    cid = flow.until_published()
+    end = flow.pending_timer(cid, "period_end_timer")
+    flow.fire(end.due_at + dt.timedelta(minutes=1))
+    records = [d for d in documents_all(session, cid) if d.kind == "expiry"]
+    assert len(records) == 2  # one per subject
+    record = records[0]
+    assert_numbered(record)
+    assert "remedies" not in record.fields and not KINDS["expiry"].served
+    text = printed(login("officer"), record)
+    assert "期满移出记录" in text and "管理期限已经届满" in text and "移出安全生产严重失信主体名单" in text
+    assert "经办人（签名）" in text  # a record, not served: signed by who made it
+
+
+def documents_all(session, case_id) -> list[Document]:
+    return list(session.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id)))
