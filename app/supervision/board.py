@@ -26,7 +26,7 @@ from app.calendar.urgency import (
     working_days_late,
 )
 from app.models import Bureau, Case, Timer, User
-from app.supervision.board_sql import UNCLAIMED, Criteria, count_states, page_rows
+from app.supervision.board_sql import UNCLAIMED, Criteria, count_states, decode_cursor, encode_cursor, page_rows
 from app.supervision.scope import process_names, steps_of_kind, subtree_ids
 
 STATES = {"overdue": "已逾期", "due_soon": "即将到期", "pending": "全部待办"}
@@ -41,7 +41,9 @@ FIELD_LABELS = {
     "page": "页码",
     "per_page": "每页条数",
     "officer": "办理人",
+    "after": "翻页位置",
 }
+MAX_CURSOR = 100
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class BoardFilter:
     officer: int | str | None = None  # a user id, or UNCLAIMED
     page: int = 1
     per_page: int = PER_PAGE
+    after: str = ""  # keyset paging: the cursor of the row before this page
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> tuple["BoardFilter", dict[str, str]]:
@@ -84,6 +87,12 @@ class BoardFilter:
             values["bureau_id" if name == "bureau" else name] = number
         for name in ("process", "step"):
             values[name] = (args.get(name) or "").strip()[:100]
+        after = (args.get("after") or "").strip()
+        if after:
+            if len(after) <= MAX_CURSOR and decode_cursor(after) is not None:
+                values["after"] = after
+            else:
+                errors["after"] = "无效，请从第一页重新翻页"
         officer = (args.get("officer") or "").strip()
         if officer == UNCLAIMED:
             values["officer"] = UNCLAIMED
@@ -104,7 +113,12 @@ class BoardFilter:
             "step": self.step,
             "officer": self.officer,
             "page": self.page,
+            "after": self.after,
         }
+        if "after" in changes:
+            values["page"] = None  # a cursor replaces the page number
+        elif changes:
+            values["after"] = None  # another page number or filter: the cursor no longer applies
         values.update(changes)
         defaults = {"state": "pending", "within": DEFAULT_WITHIN, "page": 1}
         return {k: v for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
@@ -148,6 +162,7 @@ class BoardPage:
     at: dt.datetime
     total: int = 0
     process_names: dict[str, str] = field(default_factory=dict)
+    next_after: str | None = None  # the cursor of the page after this one, if there is one
 
     @property
     def pages(self) -> int:
@@ -184,9 +199,20 @@ def load_board(
     )
     if not page.total:
         return page
-    for r in page_rows(
-        session, criteria, f.state, counts, at, horizon, offset=(f.page - 1) * f.per_page, limit=f.per_page
-    ):
+    rows, last = page_rows(
+        session,
+        criteria,
+        f.state,
+        counts,
+        at,
+        horizon,
+        offset=(f.page - 1) * f.per_page,
+        limit=f.per_page,
+        after=decode_cursor(f.after) if f.after else None,
+    )
+    if last is not None and len(rows) == f.per_page:
+        page.next_after = encode_cursor(last)
+    for r in rows:
         page.rows.append(
             BoardRow(
                 source=r["source"],

@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session
@@ -197,16 +198,23 @@ def page_rows(
     horizon: dt.datetime,
     offset: int,
     limit: int,
-) -> list:
+    after: Cursor | None = None,
+) -> tuple[list, Cursor | None]:
     """One page, most urgent first: by due time then id; rows without a due time last.
+    Returns the rows and the cursor of the last one (for the page after it).
 
     Each kind of row is read on its own, ordered by (due time, id) with a LIMIT, which
     both databases answer by walking an index (PostgreSQL does not push the order into
-    the arms of a UNION ALL); the keys are merged here and the page's rows fetched by id."""
+    the arms of a UNION ALL); the keys are merged here and the page's rows fetched by id.
+    With `after` (keyset paging) each kind seeks past the cursor instead of reading and
+    skipping `offset` rows, so a deep page costs what the first one does."""
+    if after is not None:
+        offset = 0
     dated = counts[state] - (counts["undated"] if state == "pending" else 0)
     branches = _branches(session, c)
     rows: list = []
-    if offset < dated:
+    last: Cursor | None = None
+    if (after is None and offset < dated) or (after is not None and after[0] == "d"):
         streams = []
         for index, b in enumerate(branches):
             stmt = (
@@ -215,6 +223,12 @@ def page_rows(
                 .order_by(b.due, b.key)
                 .limit(offset + limit)
             )
+            if after is not None:
+                _, due, after_index, key = after
+                # past (due, key, index) of the cursor, in the merged order
+                stmt = stmt.where(
+                    or_(b.due > due, and_(b.due == due, b.key > key if index <= after_index else b.key >= key))
+                )
             if state != "pending":
                 stmt = stmt.where(state_condition(b.due, b.warn, state, at, horizon))
             streams.append([(due, key, index) for due, key in session.execute(stmt)])
@@ -226,13 +240,47 @@ def page_rows(
                 for row in session.execute(b.select.where(b.key.in_(ids))).mappings():
                     found[(index, row["ref_id"])] = row
         rows = [found[(index, key)] for _due, key, index in keys]
+        if keys:
+            due, key, index = keys[-1]
+            last = ("d", due, index, key)
     if state == "pending" and len(rows) < limit and counts["undated"]:
         stmt = (
             branches[0]
             .select.where(TaskItem.due_at.is_(None))
             .order_by(TaskItem.created_at, TaskItem.id)
             .limit(limit - len(rows))
-            .offset(max(0, offset - dated))
         )
-        rows += session.execute(stmt).mappings().all()
-    return rows
+        if after is not None and after[0] == "u":
+            _, created, key = after
+            stmt = stmt.where(
+                or_(TaskItem.created_at > created, and_(TaskItem.created_at == created, TaskItem.id > key))
+            )
+        elif after is None:
+            stmt = stmt.offset(max(0, offset - dated))
+        undated = session.execute(stmt).mappings().all()
+        rows += undated
+        if undated:
+            last = ("u", undated[-1]["created_at"], undated[-1]["ref_id"])
+    return rows, last
+
+
+# A position in the board's order: ("d", due time, kind of row, id) among the rows with
+# a due time, ("u", created, task id) among those without.
+Cursor = tuple
+
+
+def encode_cursor(cursor: Cursor) -> str:
+    return "~".join(v.isoformat() if isinstance(v, dt.datetime) else str(v) for v in cursor)
+
+
+def decode_cursor(text: str) -> Cursor | None:
+    """The cursor a page link carried, or None when it is not one."""
+    parts = text.split("~")
+    try:
+        if parts[0] == "d" and len(parts) == 4:
+            return ("d", dt.datetime.fromisoformat(parts[1]), int(parts[2]), int(parts[3]))
+        if parts[0] == "u" and len(parts) == 3:
+            return ("u", dt.datetime.fromisoformat(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
+    return None

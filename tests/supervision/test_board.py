@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 
@@ -131,3 +132,35 @@ def test_filter_round_trip():
     assert not errors
     assert f.to_args() == {"state": "overdue", "officer": "unclaimed", "page": 2}
     assert f.to_args(page=1) == {"state": "overdue", "officer": "unclaimed"}
+
+
+def _walk(call, query: str) -> list[str]:
+    """Every row, page by page, following the cursor (keyset paging)."""
+    seen, after = [], ""
+    for _ in range(20):
+        cursor = f"&after={quote(after)}" if after else ""
+        body = call("GET", f"/api/timers?per_page=2&{query}{cursor}").get_json()
+        seen += [t["case_number"] for t in body["timers"]]
+        after = body["next_after"]
+        if not after:
+            return seen
+    raise AssertionError("the cursor never ended")
+
+
+@pytest.mark.parametrize("query", ["", "state=overdue", "state=due_soon"])
+def test_keyset_pages_walk_the_same_order_as_one_page(crafted, index_case, api, query):
+    index_case("CITY", DAY)  # same due time as B: the id breaks the tie
+    index_case("CITY", None, step="acceptance_review", role="clerk")  # undated, after D
+    call = api("supervisor")
+    whole = numbers(call("GET", f"/api/timers?per_page=200&{query}"))
+    assert _walk(call, query) == whole
+
+
+def test_a_bad_cursor_is_refused(api):
+    response = api("supervisor")("GET", "/api/timers?after=d~x~1~2")
+    assert response.status_code == 422 and "after" in response.get_json()["errors"]
+
+
+def test_board_page_links_the_next_page_by_cursor(crafted, login):
+    page = login("supervisor").get("/supervisor/?per_page=2").get_data(as_text=True)
+    assert "after=d~" in page and "下一页" in page

@@ -97,6 +97,7 @@ def list_board_timers():
             "total": page.total,
             "page": board_filter.page,
             "per_page": board_filter.per_page,
+            "next_after": page.next_after,  # ?after=… gives the next page (keyset paging)
             "due_soon_until": iso(page.horizon),
         }
     )
