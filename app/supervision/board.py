@@ -26,7 +26,14 @@ from app.calendar.urgency import (
     working_days_late,
 )
 from app.models import Bureau, Case, Timer, User
-from app.supervision.board_sql import UNCLAIMED, Criteria, count_states, decode_cursor, encode_cursor, page_rows
+from app.supervision.board_sql import (
+    UNCLAIMED,
+    Criteria,
+    count_states,
+    decode_cursor,
+    encode_cursor,
+    page_rows,
+)
 from app.supervision.scope import process_names, steps_of_kind, subtree_ids
 
 STATES = {"overdue": "已逾期", "due_soon": "即将到期", "pending": "全部待办"}

@@ -227,7 +227,9 @@ def page_rows(
                 _, due, after_index, key = after
                 # past (due, key, index) of the cursor, in the merged order
                 stmt = stmt.where(
-                    or_(b.due > due, and_(b.due == due, b.key > key if index <= after_index else b.key >= key))
+                    or_(
+                        b.due > due, and_(b.due == due, b.key > key if index <= after_index else b.key >= key)
+                    )
                 )
             if state != "pending":
                 stmt = stmt.where(state_condition(b.due, b.warn, state, at, horizon))
