@@ -8,7 +8,10 @@ from app.config import INSTANCE, Defaults, from_environment
 
 
 def create_app(config: dict | None = None) -> Flask:
+    from app.web.uploads import UploadAwareRequest
+
     app = Flask(__name__, instance_path=str(INSTANCE), instance_relative_config=True)
+    app.request_class = UploadAwareRequest  # request limits per view (uploads)
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())

@@ -60,6 +60,21 @@ class Defaults:
     PLATFORM_EXPORT_MINUTES = 60
     CREDITCHINA_DROP_DIR = None
     PLATFORM_EXPORT_DIR = None
+    # Attachments: stored by SHA-256 in ATTACHMENT_STORAGE ("local": ATTACHMENT_DIR, default
+    # instance/attachments); accepted kinds are checked by their first bytes (app/attachments/types.py).
+    ATTACHMENT_STORAGE = "local"
+    ATTACHMENT_DIR = None
+    ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+    ATTACHMENT_TYPES = ("pdf", "jpg", "png", "doc", "docx", "xls", "xlsx", "ofd")
+    ATTACHMENTS_PER_FORM = 10  # files in one submitted form
+    ATTACHMENTS_PER_CASE = 300
+    # A form page that takes files reads at most this much text per field (a longer paste is
+    # refused beside its field, with everything else kept, instead of a bare 413 page).
+    FORM_FIELD_MAX_BYTES = 12 * 1024 * 1024
+    # Public tips: few, small files of the plainest kinds.
+    TIP_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+    TIP_ATTACHMENTS_MAX = 3
+    TIP_ATTACHMENT_TYPES = ("pdf", "jpg", "png")
     # The bureau (code) whose administrators keep the holiday table; the demo's city bureau.
     CALENDAR_BUREAU_CODE = "CITY"
     # Notifications outside the system (app/notify).  A channel is offered to users only
@@ -106,9 +121,18 @@ ENV_KEYS = (
     "WECOM_GATEWAY_URL",
     "WECOM_GATEWAY_SECRET",
     "DIGEST_HOUR",
+    "ATTACHMENT_STORAGE",
+    "ATTACHMENT_DIR",
+    "ATTACHMENT_MAX_BYTES",
 )
 BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB", "SESSION_COOKIE_SECURE"}
-INTEGER_KEYS = {"SCHEDULER_INTERVAL_SECONDS", "SESSION_IDLE_HOURS", "MAIL_PORT", "DIGEST_HOUR"}
+INTEGER_KEYS = {
+    "SCHEDULER_INTERVAL_SECONDS",
+    "SESSION_IDLE_HOURS",
+    "MAIL_PORT",
+    "DIGEST_HOUR",
+    "ATTACHMENT_MAX_BYTES",
+}
 
 
 def from_environment() -> dict:

@@ -2,7 +2,7 @@
 refusal is about fields, the field errors.
 
 Services, the engine and the models raise these; only the web layer turns them into HTTP
-(app/web/errors.py: Invalid 422, Forbidden 403, NotFound 404, Conflict 409).
+(app/web/errors.py: Invalid 422, Forbidden 403, NotFound 404, Conflict 409, TooLarge 413).
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ class Forbidden(AppError):
 
 class NotFound(AppError):
     """The record does not exist, or the user's bureaus cannot see it."""
+
+
+class TooLarge(AppError):
+    """More bytes than a limit allows (an upload over the size limit): 413."""
 
 
 class Conflict(AppError):

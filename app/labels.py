@@ -29,6 +29,7 @@ CASE_STATUSES = {
 ACTIONS = {
     "start": "发起",
     "complete": "办理",
+    "attach": "上传附件",
     "claim": "认领",
     "unclaim": "退回待认领",
     "timer_deadline": "期限届满",

@@ -8,6 +8,7 @@ database is created beside it for the session and dropped afterwards).
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def build_app(url: str, **extra):
         "SECRET_KEY": "test",
         "DEMO_MANAGEMENT_CASES": False,
         "SESSION_IDLE_HOURS": 24 * 365 * 20,  # tests move the clock by months while signed in
+        "ATTACHMENT_DIR": tempfile.mkdtemp(prefix="attachments-"),
     }
     config.update(extra)
     return create_app(config)

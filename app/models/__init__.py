@@ -1,5 +1,6 @@
 """All models, imported here so that metadata and Alembic see every table."""
 
+from app.models.attachment import Attachment
 from app.models.base import Base
 from app.models.calendar import CalendarYear, HolidayOverride
 from app.models.case import AuditEvent, Case, CaseStatus, Notification, TaskItem, Timer
@@ -27,6 +28,7 @@ from app.models.tips import Tip
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "Attachment",
     "Base",
     "ApiToken",
     "Bureau",

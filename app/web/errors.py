@@ -30,6 +30,7 @@ STATUS = (
     (errors.NotFound, 404),
     (errors.Conflict, 409),
     (errors.Invalid, 422),
+    (errors.TooLarge, 413),
 )
 
 

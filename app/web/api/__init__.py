@@ -2,6 +2,7 @@
 
 from app.web.api import (  # noqa: F401
     admin,
+    attachments,
     case_lookup,
     notifications,
     partners,

@@ -6,6 +6,7 @@ from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from app import engine
+from app.attachments.service import case_attachments
 from app.cases.inbox import actionable_tasks
 from app.cases.starting import STARTERS
 from app.extensions import db
@@ -131,7 +132,8 @@ def show_case(case_id: int):
         select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     documents = documents_for(db.session, case_id=case.id)
-    return jsonify(case_json(case, list(tasks), list(timers), list(history), documents))
+    attachments = case_attachments(db.session, case.id)
+    return jsonify(case_json(case, list(tasks), list(timers), list(history), documents, attachments))
 
 
 @bp.route("/documents/<int:document_id>")

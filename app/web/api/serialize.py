@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from app.attachments.service import attachment_json
 from app.clock import iso, now
-from app.models import AuditEvent, Case, Document, TaskItem, Timer
+from app.models import Attachment, AuditEvent, Case, Document, TaskItem, Timer
 
 
 def task_json(item: TaskItem) -> dict:
@@ -53,6 +54,7 @@ def case_json(
     timers: list[Timer],
     history: list[AuditEvent],
     documents: list[Document] = (),
+    attachments: list[Attachment] = (),
 ) -> dict:
     return {
         "id": case.id,
@@ -68,4 +70,5 @@ def case_json(
         "timers": [timer_json(t) for t in timers],
         "history": [history_json(e) for e in history],
         "documents": [document_json(d) for d in documents],
+        "attachments": [attachment_json(a) for a in attachments],
     }
