@@ -8,10 +8,7 @@ from app.config import INSTANCE, Defaults, from_environment
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from app.web.uploads import UploadAwareRequest
-
     app = Flask(__name__, instance_path=str(INSTANCE), instance_relative_config=True)
-    app.request_class = UploadAwareRequest  # request limits per view (uploads)
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())
@@ -32,6 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     headers.register(app)
     hygiene.register(app)  # before the blueprints: their <int:…> rules use its converter
+    from app.web import uploads
+
+    uploads.register(app)  # its request class extends hygiene's
 
     from app.ops import logs, metrics
 

@@ -129,7 +129,7 @@ def attach(
         actor,
         "attach",
         step=task_item.step if task_item else None,
-        summary=f"上传附件：{name}" + (f"（{label}）" if label else ""),
+        summary=name + (f"（{label}）" if label else ""),  # shown after the action's label 上传附件
         data={"attachment_id": attachment.id, "name": name, "size": size, "sha256": sha256},
     )
     return attachment

@@ -46,7 +46,9 @@ def describe_data(meta: dict, step: str | None, data: dict) -> list[tuple[str, s
         if isinstance(value, bool):
             text = "是" if value else "否"
         elif isinstance(value, list):
-            text = "；".join(options.get(str(v), str(v)) for v in value)
+            text = "；".join(  # files are kept as {"id", "name"}
+                str(v.get("name", "")) if isinstance(v, dict) else options.get(str(v), str(v)) for v in value
+            )
         else:
             text = options.get(str(value), str(value))
         rows.append((field.get("label", key), text))

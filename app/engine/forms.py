@@ -1,7 +1,9 @@
 """Forms drawn in the diagram (camunda:formData on user tasks and start events),
 and the server-side validation of what a user submits against them.
 
-Field types: string, text, long, boolean, date, enum, list (of strings).
+Field types: string, text, long, boolean, date, enum, list (of strings), file (the
+case's attachments: the web layer stores the uploads first, the field's value is their
+ids, kept in the case data as [{"id", "name"}]).
 Constraints: required, maxlength, minlength, min, max, and two that take an
 expression (checked by the restricted evaluator against the case data plus the
 submitted values): required_if, valid_if (message in the property
@@ -31,11 +33,12 @@ from app.calendar.workdays import local_date
 from app.engine import expressions
 from app.engine.functions import allowed_in_expressions
 
-TYPES = {"string", "text", "long", "boolean", "date", "enum", "list"}
+TYPES = {"string", "text", "long", "boolean", "date", "enum", "list", "file"}
 MAX_LONG = 2**31 - 1  # a database INTEGER (amounts in yuan, counts)
 CONSTRAINTS = {"required", "maxlength", "minlength", "min", "max", "required_if", "valid_if", "readonly"}
 MAX_TEXT = 5000
 MAX_LIST = 100
+MAX_FILES = 20
 
 
 @dataclass
@@ -185,6 +188,8 @@ def _coerce(f: FormField, raw: Any) -> tuple[Any, str | None]:
         if any(len(i) > 500 for i in items):
             return None, "每项不能超过 500 个字"
         return items or None, None
+    if f.type == "file":
+        return _file_ids(raw)
     return None, "类型不受支持"
 
 
@@ -270,8 +275,28 @@ def _functions(done_kinds: frozenset[str]) -> dict:
     return {**allowed_in_expressions(), "done_kind": lambda kind: str(kind) in done_kinds}
 
 
+def _file_ids(raw: Any) -> tuple[list[int] | None, str | None]:
+    """Attachment ids: a list of ids (or of {"id": …} as the case data keeps them)."""
+    items = raw if isinstance(raw, list) else [raw]
+    ids = []
+    for item in items:
+        value = item.get("id") if isinstance(item, dict) else item
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            return None, "应为附件编号"
+        text = str(value).strip()
+        if not text.isdigit() or len(text) > 12:
+            return None, "应为附件编号"
+        if int(text) not in ids:
+            ids.append(int(text))
+    if len(ids) > MAX_FILES:
+        return None, f"不能超过 {MAX_FILES} 个文件"
+    return ids or None, None
+
+
 def _missing_message(f: FormField) -> str:
     """请选择 for a choice (options, dates), 请填写 for what is typed."""
+    if f.type == "file":
+        return f"请上传“{f.label}”"
     chosen = f.type in ("enum", "boolean", "date") or (f.type == "list" and f.options)
     return f"请选择“{f.label}”" if chosen else f"请填写“{f.label}”"
 
@@ -281,9 +306,11 @@ def validate(
     submitted: Mapping[str, Any],
     case_data: Mapping[str, Any],
     done_kinds: frozenset[str] = frozenset(),
+    files: Mapping[int, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Check submitted values; returns (clean values, {field: Chinese message}).
-    done_kinds: the step kinds the case has completed (for `done_kind(...)` rules)."""
+    done_kinds: the step kinds the case has completed (for `done_kind(...)` rules);
+    files: the case's attachments {id: name}, the only ones a file field may name."""
     if not isinstance(submitted, Mapping):
         return {}, {"data": "提交的数据应为对象"}
     clean: dict[str, Any] = {}
@@ -308,6 +335,11 @@ def validate(
         value, error = _coerce(offered[f.id], raw)
         if error:
             errors[f.id] = f"{f.label}：{error}"
+        elif f.type == "file" and value:
+            known_files = files or {}
+            if any(i not in known_files for i in value):
+                errors[f.id] = f"{f.label}：附件不属于本案"
+            value = [{"id": i, "name": known_files.get(i, "")} for i in value]
         clean[f.id] = value
     names = _Lenient(ChainMap(clean, dict(case_data)))
     functions = _functions(done_kinds)

@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from app.calendar.workdays import SHANGHAI, local_date
@@ -19,7 +20,7 @@ from app.engine.documents import issue_step_documents
 from app.engine.errors import Conflict, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.functions import RunContext, allowed_in_expressions
 from app.engine.indexes import sync_indexes
-from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
+from app.models import Attachment, Case, CaseStatus, ProcessVersion, TaskItem, User
 
 CASE_PREFIX = {"repair": "XF", "listing": "LR"}
 
@@ -93,6 +94,14 @@ def done_kinds(version: ProcessVersion, data: dict) -> frozenset[str]:
     """The kinds (step_kind) of the steps this case has completed so far."""
     steps = version.meta.get("steps", {})
     return frozenset(kind for step in (data.get("steps") or {}) if (kind := steps.get(step, {}).get("kind")))
+
+
+def case_files(session: Session, case: Case) -> dict[int, str]:
+    """The case's attachments {id: name}: what its file fields may name."""
+    rows = session.execute(
+        select(Attachment.id, Attachment.original_name).where(Attachment.case_id == case.id)
+    ).all()
+    return dict(rows)
 
 
 def check_can_start(version: ProcessVersion, actor: User) -> None:
@@ -342,7 +351,11 @@ def complete(
         raise Conflict("该任务已不再需要办理（流程已转向其他环节）")
     kinds = done_kinds(case.process_version, task.data)
     clean, errors = forms.validate(
-        task_form(case.process_version, item.step, case), submitted, task.data, kinds
+        task_form(case.process_version, item.step, case),
+        submitted,
+        task.data,
+        kinds,
+        case_files(session, case),
     )
     if errors:
         raise FormInvalid(errors)

@@ -58,6 +58,8 @@ def form_values(fields: list[FormField]) -> dict:
             values[f.id] = f.id in request.form
         elif f.type == "list" and f.options:  # checkboxes: one value per ticked box
             values[f.id] = request.form.getlist(f.id)
+        elif f.type == "file":  # the ids of files kept (app/web/form_files.py adds new ones)
+            values[f.id] = request.form.getlist(f.id)
         else:
             values[f.id] = request.form.get(f.id, "")
     return values

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from app import errors
 from app.extensions import db
+from app.web import uploads
 
 MESSAGES = {
     400: "请求格式有误",
@@ -61,6 +62,10 @@ def register(app: Flask) -> None:
 
     def handle(exc):
         status = getattr(exc, "code", 500) or 500
+        if status == 413 and not wants_json():
+            page = uploads.too_large_page()  # a form page drawn again, what could be kept
+            if page is not None:
+                return page, 413
         if wants_json():
             detail = getattr(exc, "description", None) if status not in (429, 500) else None
             return json_error(status, detail)

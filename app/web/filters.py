@@ -55,6 +55,16 @@ def days_left_text(due_at: dt.datetime | None) -> str:
     return f"剩余 {days} 个工作日"
 
 
+def filesize(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def describe_event(case, event) -> list[tuple[str, str]]:
     from app.cases.views import describe_data
 
@@ -81,4 +91,5 @@ def register(app: Flask) -> None:
         action_label=action_label,
         channel_label=channel_label,
         cn_date=cn_date,
+        filesize=filesize,
     )

@@ -10,10 +10,11 @@ from the matched endpoint here rather than set inside the view."""
 
 from __future__ import annotations
 
-from flask import Request, current_app, send_file
+from flask import Flask, current_app, g, request, send_file
 from werkzeug.datastructures import FileStorage
 
 from app.models import Attachment
+from app.security.hygiene import CleanRequest
 from app.storage import storage
 
 
@@ -22,23 +23,23 @@ def accepts_uploads(view):
     return view
 
 
-def _upload_view(request: "UploadAwareRequest") -> bool:
-    if not current_app or request.url_rule is None:
+def _upload_view(req: "UploadAwareRequest") -> bool:
+    if not current_app or req.url_rule is None:
         return False
-    view = current_app.view_functions.get(request.endpoint or "")
+    view = current_app.view_functions.get(req.endpoint or "")
     return bool(getattr(view, "accepts_uploads", False))
 
 
-class UploadAwareRequest(Request):
+class UploadAwareRequest(CleanRequest):
     @property
     def max_content_length(self) -> int | None:
         if self._max_content_length is None and _upload_view(self):
             config = current_app.config
-            return (
-                config["ATTACHMENT_MAX_BYTES"] * config["ATTACHMENTS_PER_FORM"]
-                + 2 * config["FORM_FIELD_MAX_BYTES"]
-            )
-        return Request.max_content_length.fget(self)
+            text = 2 * config["FORM_FIELD_MAX_BYTES"]
+            if self.mimetype != "multipart/form-data":  # read whole, not part by part: text only
+                return text
+            return config["ATTACHMENT_MAX_BYTES"] * config["ATTACHMENTS_PER_FORM"] + text
+        return super().max_content_length
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
@@ -48,14 +49,37 @@ class UploadAwareRequest(Request):
     def max_form_memory_size(self) -> int | None:
         if self._max_form_memory_size is None and _upload_view(self):
             return current_app.config["FORM_FIELD_MAX_BYTES"]
-        return Request.max_form_memory_size.fget(self)
+        return super().max_form_memory_size
 
     @max_form_memory_size.setter
     def max_form_memory_size(self, value: int | None) -> None:
         self._max_form_memory_size = value
 
 
-def sent_files(request, name: str) -> list[FileStorage]:
+def register(app: Flask) -> None:
+    app.request_class = UploadAwareRequest
+
+
+TOO_LARGE = "提交的内容过大，未能读取：请缩短文字、减少或压缩附件后重新提交（已上传的附件仍保留）"
+
+
+def form_too_large() -> bool:
+    """True while a form page is drawn again after its post was too large to read."""
+    return bool(g.get("form_too_large"))
+
+
+def too_large_page():
+    """For a form post over even the upload limits: the same page drawn again (its view
+    sees form_too_large()) with the files already stored, instead of a bare 413 page.
+    None when the request is not such a post."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method != "POST" or not getattr(view, "accepts_uploads", False):
+        return None
+    g.form_too_large = True
+    return view(**(request.view_args or {}))
+
+
+def sent_files(name: str) -> list[FileStorage]:
     """The non-empty files a form sent under `name` (a file input left empty sends one
     part without a file name)."""
     return [f for f in request.files.getlist(name) if f and f.filename]

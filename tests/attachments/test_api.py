@@ -49,7 +49,9 @@ def test_upload_answers_201_with_its_fields_and_the_case_lists_it(api, session, 
     listed = case["attachments"]
     assert [a["id"] for a in listed] == [body["id"]]
     assert listed[0]["label"] == "提前移出申请书" and listed[0]["task_id"] == task_id
-    assert any(h["action"] == "attach" and "申请书.pdf" in h["summary"] for h in case["history"])
+    assert any(
+        h["action"] == "attach" and h["summary"] == "申请书.pdf（提前移出申请书）" for h in case["history"]
+    )
 
     download = client.get(f"/api/attachments/{body['id']}", headers=token(client, "verifier"))
     assert download.status_code == 200 and download.data == PDF

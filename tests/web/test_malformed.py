@@ -88,12 +88,17 @@ def test_unknown_pages_and_methods(client, login):
     assert client.get("/tasks/999999").status_code == 404
 
 
-def test_upload_too_large_is_refused(app, client, login):
+def test_upload_too_large_is_refused(app, client, login, monkeypatch):
     login("clerk")
-    response = client.post(
-        "/cases/new/repair", data={"applicant": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)}
-    )
+    monkeypatch.setitem(app.config, "FORM_FIELD_MAX_BYTES", 100_000)
+    response = client.post("/cases/new/repair", data={"applicant": "x" * 200_010})
     assert response.status_code == 413
+    assert "提交的内容过大" in response.get_data(as_text=True)  # the form again, not a bare error page
+    login("admin")  # other forms keep the plain limit
+    assert (
+        client.post("/admin/import", data={"x": "y" * (app.config["MAX_CONTENT_LENGTH"] + 10)}).status_code
+        == 413
+    )
 
 
 def test_calendar_check_with_absurd_input_is_refused_clearly(client, login):

@@ -37,7 +37,7 @@ def _task_of(case: Case) -> TaskItem | None:
 @token_required
 def upload_attachment(case_id: int):
     case = get_visible_or_404(Case, case_id, "案件不存在")
-    files = sent_files(request, "file")
+    files = sent_files("file")
     if len(files) != 1:
         raise Invalid("提交的内容有误", {"file": "请以 multipart 字段 file 上传一个文件"})
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import engine
+from app.attachments.service import Limits, attach, case_attachments, check_may_upload
 from app.cases import repair
 from app.cases.subjects import case_subjects
 from app.cases.views import case_rows
 from app.extensions import db
-from app.models import AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem, Timer
+from app.models import Attachment, AuditEvent, Case, EntryStatus, RegisterEntry, TaskItem, Timer
 from app.org.access import visible_bureau_ids
 from app.platforms.records import entry_deliveries
 from app.register.documents import documents_for
 from app.web.common import field_errors, form_values, get_visible_or_404, role_required, unit_of_work
+from app.web.form_files import file_fields, pending_files, store_form_files
+from app.web.uploads import TOO_LARGE, accepts_uploads, form_too_large, send_attachment, sent_files
 
 bp = Blueprint("cases", __name__)
 
@@ -42,6 +45,7 @@ def list_cases():
 
 
 @bp.route("/cases/new/repair", methods=["GET", "POST"])
+@accepts_uploads
 @role_required("clerk")
 def new_repair():
     version = engine.published_version(db.session, "repair")
@@ -54,16 +58,18 @@ def new_repair():
         .order_by(RegisterEntry.listed_on)
     ).all()
     values, errors, checks, entry = {}, {}, None, None
-    if request.method == "POST":
+    if request.method == "POST" and form_too_large():
+        errors = {"_form": TOO_LARGE}
+    elif request.method == "POST":
         values = form_values(fields)
         case, refused = unit_of_work(
-            lambda: repair.start_repair(db.session, current_user, values),
+            lambda: _start_with_files(fields, values),
             done=lambda case: f"已登记申请，案件编号 {case.number}",
         )
         if refused is None:
             return redirect(url_for("cases.show_case", case_id=case.id))
         errors = field_errors(refused)
-    selected = request.values.get("listing_id")
+    selected = (request.args if form_too_large() else request.values).get("listing_id")
     if selected:
         entry = next((e for e in entries if str(e.id) == str(selected).strip()), None)
         if entry is not None:
@@ -81,7 +87,29 @@ def new_repair():
         entries=entries,
         entry=entry,
         checks=checks,
+        upload_limits=Limits.officers(),
     )
+
+
+def _start_with_files(fields, values: dict) -> Case:
+    """The application, then the files its form sent (the case holds them: it did not
+    exist before), in one transaction."""
+    files = file_fields(fields)
+    case = repair.start_repair(
+        db.session, current_user, {k: v for k, v in values.items() if k not in {f.id for f in files}}
+    )
+    for f in files:
+        for upload in sent_files(f.id)[: Limits.officers().per_form]:
+            attach(
+                db.session,
+                case,
+                upload.stream,
+                upload.filename,
+                actor=current_user,
+                label=f.label,
+                field=f.id,
+            )
+    return case
 
 
 @bp.route("/cases/<int:case_id>")
@@ -114,6 +142,9 @@ def show_case(case_id: int):
         subjects=case_subjects(db.session, case),
         deliveries=entry_deliveries(db.session, entry.id) if entry else [],
         documents=documents_for(db.session, case_id=case.id),
+        attachments=case_attachments(db.session, case.id),
+        may_upload=current_user.bureau_id == case.bureau_id,
+        upload_limits=Limits.officers(),
     )
 
 
@@ -124,22 +155,31 @@ def served_documents(case: Case, step: str) -> list:
 
 
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+@accepts_uploads
 @login_required
 def work_task(task_id: int):
     item = load_task_item(task_id)
     case = item.case
     fields = engine.offered_task_form(item)
     values, errors = {}, {}
-    if request.method == "POST":
+    if request.method == "POST" and form_too_large():
+        errors = {"_form": TOO_LARGE}
+    elif request.method == "POST":
         values = form_values(fields)
         expected = request.form.get("expected_version", type=int)
-        _, refused = unit_of_work(
-            lambda: engine.complete(db.session, item.id, values, current_user, expected_version=expected),
-            done=f"“{item.name}”已办理",
-        )
-        if refused is None:
-            return redirect(url_for("inbox.show_inbox"))
-        errors = field_errors(refused)  # the rollback expired `item`: it is read again
+        if _may_act(item):  # files are kept even when the form is refused
+            stored, errors = store_form_files(case, fields, actor=current_user, task_item=item)
+            values.update(stored)
+        if not errors:
+            _, refused = unit_of_work(
+                lambda: engine.complete(db.session, item.id, values, current_user, expected_version=expected),
+                done=f"“{item.name}”已办理",
+            )
+            if refused is None:
+                return redirect(url_for("inbox.show_inbox"))
+            errors = field_errors(refused)  # the rollback expired `item`: it is read again
+    if not values:
+        values = dict(pending_files(case, fields, item))
     can_act = True
     reason = ""
     if item.completed_at is not None:
@@ -154,6 +194,7 @@ def work_task(task_id: int):
         .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(("start", "complete")))
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
+    attachments = case_attachments(db.session, case.id)
     return render_template(
         "cases/task.html",
         item=item,
@@ -167,4 +208,55 @@ def work_task(task_id: int):
         subjects=case_subjects(db.session, case),
         guidance=engine.task_guidance(case.process_version, item.step),
         served=served_documents(case, item.step),
+        attachments=attachments,
+        files={a.id: a for a in attachments},
+        upload_limits=Limits.officers(),
     )
+
+
+def _may_act(item: TaskItem) -> bool:
+    if item.completed_at is not None:
+        return False
+    try:
+        engine.check_can_act(item, current_user)
+    except engine.NotAllowed:
+        return False
+    return True
+
+
+@bp.route("/cases/<int:case_id>/attachments", methods=["POST"])
+@accepts_uploads
+@login_required
+def upload_case_files(case_id: int):
+    """The case page's upload box: files on the case, outside any form."""
+    case = load_case(case_id)
+    target = redirect(url_for("cases.show_case", case_id=case.id) + "#attachments")
+    if form_too_large():
+        flash(TOO_LARGE, "error")
+        return target
+    uploads = sent_files("file")
+    if not uploads:
+        flash("请选择要上传的文件", "error")
+        return target
+    limits = Limits.officers()
+    if len(uploads) > limits.per_form:
+        flash(f"一次最多上传 {limits.per_form} 个文件", "error")
+        return target
+    label = request.form.get("label", "")
+
+    def work():
+        check_may_upload(case, current_user)
+        for upload in uploads:
+            attach(db.session, case, upload.stream, upload.filename, actor=current_user, label=label)
+        return len(uploads)
+
+    _, refused = unit_of_work(work, done=lambda count: f"已上传 {count} 个附件")
+    if refused is not None and refused.errors:
+        flash(refused.message, "error")  # field errors are not flashed by unit_of_work
+    return target
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download_attachment(attachment_id: int):
+    return send_attachment(get_visible_or_404(Attachment, attachment_id, "附件不存在"))
