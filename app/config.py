@@ -75,6 +75,7 @@ class Defaults:
     TIP_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
     TIP_ATTACHMENTS_MAX = 3
     TIP_ATTACHMENT_TYPES = ("pdf", "jpg", "png")
+    TIP_FORM_FIELD_MAX_BYTES = 256 * 1024
     # The bureau (code) whose administrators keep the holiday table; the demo's city bureau.
     CALENDAR_BUREAU_CODE = "CITY"
     # Notifications outside the system (app/notify).  A channel is offered to users only

@@ -30,12 +30,16 @@ class Limits:
     kinds: tuple[str, ...]
     max_bytes: int
     per_form: int
+    text_bytes: int  # what one text field of such a form may hold
 
     @classmethod
     def officers(cls) -> "Limits":
         config = current_app.config
         return cls(
-            tuple(config["ATTACHMENT_TYPES"]), config["ATTACHMENT_MAX_BYTES"], config["ATTACHMENTS_PER_FORM"]
+            tuple(config["ATTACHMENT_TYPES"]),
+            config["ATTACHMENT_MAX_BYTES"],
+            config["ATTACHMENTS_PER_FORM"],
+            config["FORM_FIELD_MAX_BYTES"],
         )
 
     @classmethod
@@ -45,6 +49,7 @@ class Limits:
             tuple(config["TIP_ATTACHMENT_TYPES"]),
             config["TIP_ATTACHMENT_MAX_BYTES"],
             config["TIP_ATTACHMENTS_MAX"],
+            config["TIP_FORM_FIELD_MAX_BYTES"],
         )
 
     def accept(self) -> str:

@@ -8,11 +8,21 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app import engine
+from app.attachments.service import case_attachments
 from app.cases.repair import start_repair_on_entry
 from app.clock import now
 from app.engine import audit
 from app.errors import Invalid, NotFound
-from app.models import ApplicantProfile, Case, Document, DocumentReceipt, EntryStatus, TaskItem, User
+from app.models import (
+    ApplicantProfile,
+    Attachment,
+    Case,
+    Document,
+    DocumentReceipt,
+    EntryStatus,
+    TaskItem,
+    User,
+)
 from app.portal import PARTY_STEP_KINDS
 from app.portal.accounts import subject_entries
 from app.register.entries import running_case_number
@@ -83,8 +93,8 @@ def apply_online(session: Session, user: User, profile: ApplicantProfile, body: 
     )
 
 
-def answer_step(session: Session, user: User, profile: ApplicantProfile, case_id: int, kind: str, data: dict):
-    """Complete the case's open step of this kind with the applicant's form data."""
+def party_step(session: Session, profile: ApplicantProfile, case_id: int, kind: str) -> tuple[Case, TaskItem]:
+    """The applicant's own case and its open step of this kind (refused when there is none)."""
     case = own_case(session, profile, case_id)
     item = next(
         (i for i in party_tasks(session, case) if case.process_version.meta["steps"][i.step]["kind"] == kind),
@@ -92,9 +102,30 @@ def answer_step(session: Session, user: User, profile: ApplicantProfile, case_id
     )
     if item is None:
         raise Invalid(f"本案当前没有待您办理的“{PARTY_STEP_KINDS[kind]}”环节（可能已办理或期限已届满）")
+    return case, item
+
+
+def answer_step(session: Session, user: User, profile: ApplicantProfile, case_id: int, kind: str, data: dict):
+    """Complete the case's open step of this kind with the applicant's form data."""
+    case, item = party_step(session, profile, case_id, kind)
     done = engine.complete(session, item.id, data, user, as_party=True)
     audit(session, case, user, "portal_submit", step=item.step, summary=f"当事人网上提交：{item.name}")
     return done
+
+
+def own_attachment(session: Session, profile: ApplicantProfile, attachment_id: int) -> Attachment:
+    """A file the applicant submitted online on one of their own cases; otherwise 404 (the
+    bureau's working files are not handed out through the portal)."""
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None or attachment.channel != "portal":
+        raise NotFound("附件不存在")
+    if attachment.case_id not in {c.id for c in own_cases(session, profile)}:
+        raise NotFound("附件不存在")
+    return attachment
+
+
+def own_attachments(session: Session, profile: ApplicantProfile, case: Case) -> list[Attachment]:
+    return [a for a in case_attachments(session, case.id) if a.channel == "portal"]
 
 
 def served_documents(session: Session, profile: ApplicantProfile) -> list[Document]:

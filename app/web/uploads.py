@@ -2,7 +2,8 @@
 handing a stored file back.
 
 A view marked `@accepts_uploads` reads up to ATTACHMENTS_PER_FORM files of
-ATTACHMENT_MAX_BYTES plus its text, and each text field up to FORM_FIELD_MAX_BYTES, so a
+ATTACHMENT_MAX_BYTES plus its text, and each text field up to FORM_FIELD_MAX_BYTES (the
+public tip form: the TIP_ settings), so a
 long paste reaches the form's own validation (an error beside the field, everything kept)
 instead of a bare 413.  The limits are the request's own (Flask 3.1), read when the body
 is parsed, which for a form post is the CSRF check before any view: so they are decided
@@ -13,32 +14,39 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request, send_file
 from werkzeug.datastructures import FileStorage
 
+from app.attachments.service import Limits
 from app.models import Attachment
 from app.security.hygiene import CleanRequest
 from app.storage import storage
 
 
-def accepts_uploads(view):
-    view.accepts_uploads = True
-    return view
+def accepts_uploads(view=None, *, public: bool = False):
+    """Mark a view that takes files; `public`: the tip form's tighter limits."""
+
+    def mark(func):
+        func.accepts_uploads = "tips" if public else "officers"
+        return func
+
+    return mark(view) if view is not None else mark
 
 
-def _upload_view(req: "UploadAwareRequest") -> bool:
+def _upload_limits(req: "UploadAwareRequest") -> Limits | None:
     if not current_app or req.url_rule is None:
-        return False
+        return None
     view = current_app.view_functions.get(req.endpoint or "")
-    return bool(getattr(view, "accepts_uploads", False))
+    kind = getattr(view, "accepts_uploads", None)
+    return None if kind is None else (Limits.tips() if kind == "tips" else Limits.officers())
 
 
 class UploadAwareRequest(CleanRequest):
     @property
     def max_content_length(self) -> int | None:
-        if self._max_content_length is None and _upload_view(self):
-            config = current_app.config
-            text = 2 * config["FORM_FIELD_MAX_BYTES"]
+        limits = _upload_limits(self) if self._max_content_length is None else None
+        if limits is not None:
+            text = 2 * limits.text_bytes
             if self.mimetype != "multipart/form-data":  # read whole, not part by part: text only
                 return text
-            return config["ATTACHMENT_MAX_BYTES"] * config["ATTACHMENTS_PER_FORM"] + text
+            return limits.max_bytes * limits.per_form + text
         return super().max_content_length
 
     @max_content_length.setter
@@ -47,8 +55,9 @@ class UploadAwareRequest(CleanRequest):
 
     @property
     def max_form_memory_size(self) -> int | None:
-        if self._max_form_memory_size is None and _upload_view(self):
-            return current_app.config["FORM_FIELD_MAX_BYTES"]
+        limits = _upload_limits(self) if self._max_form_memory_size is None else None
+        if limits is not None:
+            return limits.text_bytes
         return super().max_form_memory_size
 
     @max_form_memory_size.setter

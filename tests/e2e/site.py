@@ -25,6 +25,7 @@ def serve_fresh_site(folder: Path, name: str):
             "SECRET_KEY": name,
             "SCHEDULER_ENABLED": False,
             "TESTING": False,
+            "ATTACHMENT_DIR": str(folder / "attachments"),
         }
     )
     with app.app_context():

@@ -7,7 +7,10 @@ GET  /api/portal/entries                           -> the register entries of th
 POST /api/portal/applications {"register_entry_id", "materials", "commitment_given", "penalty_carried_out"}
                                                    -> 201 {case_id, number}
 GET  /api/portal/cases, GET /api/portal/cases/<id> (another subject's: 404)
-POST /api/portal/cases/<id>/supplement | /statement  (JSON, or multipart form fields) -> 200
+POST /api/portal/cases/<id>/supplement | /statement  (JSON, or multipart: form fields and the step's
+                                                   file fields' files) -> 200
+POST /api/portal/cases/<id>/attachments (multipart: file, label) -> 201; GET /api/portal/attachments/<id>
+                                                   (what the applicant submitted online; another's: 404)
 GET  /api/portal/documents, GET /api/portal/documents/<id>  (opening one is 电子送达)
 Before the clerk confirms the account every portal call answers 403.
 """
@@ -18,6 +21,7 @@ from functools import wraps
 
 from flask import g, jsonify, request
 
+from app.attachments.service import attach, attachment_json
 from app.errors import Invalid
 from app.extensions import db
 from app.portal.accounts import approved_profile, register_account, review, subject_entries
@@ -25,8 +29,11 @@ from app.portal.cases import (
     answer_step,
     apply_online,
     open_document,
+    own_attachment,
+    own_attachments,
     own_case,
     own_cases,
+    party_step,
     party_tasks,
     served_documents,
 )
@@ -34,6 +41,8 @@ from app.register.feed import feed_entry
 from app.web.api.auth import json_body, token_required
 from app.web.api.blueprint import bp
 from app.web.errors import json_error
+from app.web.portal.files import APPLICATION_LABEL, store_step_files
+from app.web.uploads import accepts_uploads, send_attachment, sent_files
 
 
 def applicant_required(view):
@@ -143,7 +152,14 @@ def portal_cases():
 def portal_case(case_id: int):
     case = own_case(db.session, g.profile, case_id)
     documents = [d for d in served_documents(db.session, g.profile) if d.case_id == case.id]
-    return jsonify({**case_json(case, detail=True), "documents": [document_json(d) for d in documents]})
+    files = [attachment_json(a) for a in own_attachments(db.session, g.profile, case)]
+    return jsonify(
+        {
+            **case_json(case, detail=True),
+            "documents": [document_json(d) for d in documents],
+            "attachments": files,
+        }
+    )
 
 
 def _submitted() -> dict:
@@ -161,19 +177,60 @@ def _submitted() -> dict:
 
 
 def _answer(case_id: int, kind: str):
-    answer_step(db.session, g.api_user, g.profile, case_id, kind, _submitted())
+    data = _submitted()
+    if not request.is_json:  # multipart: the step's file fields may carry files
+        case, item = party_step(db.session, g.profile, case_id, kind)
+        stored, errors = store_step_files(case, item, g.api_user, g.profile)
+        if errors:
+            raise Invalid("上传的文件有误", errors)
+        data.update({k: ids for k, ids in stored.items() if ids})
+    answer_step(db.session, g.api_user, g.profile, case_id, kind, data)
     db.session.commit()
     case = own_case(db.session, g.profile, case_id)
     return jsonify(case_json(case, detail=True))
 
 
+@bp.route("/portal/cases/<int:case_id>/attachments", methods=["POST"])
+@accepts_uploads
+@applicant_required
+def portal_upload(case_id: int):
+    """More materials on one's own running case (multipart: file, optional label)."""
+    case = own_case(db.session, g.profile, case_id)
+    files = sent_files("file")
+    if len(files) != 1:
+        raise Invalid("提交的内容有误", {"file": "请以 multipart 字段 file 上传一个文件"})
+    if case.status != "active":
+        raise Invalid("案件已办结，不能再提交材料")
+    attachment = attach(
+        db.session,
+        case,
+        files[0].stream,
+        files[0].filename,
+        actor=g.api_user,
+        label=request.form.get("label", "") or APPLICATION_LABEL,
+        channel="portal",
+        actor_name=g.profile.subject_name,
+    )
+    body = attachment_json(attachment)
+    db.session.commit()
+    return jsonify({k: body[k] for k in ("id", "name", "size", "sha256", "content_type")}), 201
+
+
+@bp.route("/portal/attachments/<int:attachment_id>")
+@applicant_required
+def portal_download(attachment_id: int):
+    return send_attachment(own_attachment(db.session, g.profile, attachment_id))
+
+
 @bp.route("/portal/cases/<int:case_id>/supplement", methods=["POST"])
+@accepts_uploads
 @applicant_required
 def portal_supplement(case_id: int):
     return _answer(case_id, "supplement")
 
 
 @bp.route("/portal/cases/<int:case_id>/statement", methods=["POST"])
+@accepts_uploads
 @applicant_required
 def portal_statement(case_id: int):
     return _answer(case_id, "statement")

@@ -49,7 +49,8 @@ def complete_tasks():
         return redirect(url_for("inbox.show_inbox"))
 
     first = tasks[0]
-    fields = engine.task_form(first.case.process_version, first.step)
+    # files belong to one case: a batch sends the same text to many, never files
+    fields = [f for f in engine.task_form(first.case.process_version, first.step) if f.type != "file"]
     values, errors, failures = {}, {}, []
     if request.method == "POST" and request.form.get("confirm") == "1":
         values = form_values(fields)
