@@ -1,14 +1,14 @@
 """attachments: files on cases, stored by SHA-256
 
-Revision ID: 0015_attachments
-Revises: 0014_notify
+Revision ID: 0017_attachments
+Revises: 0016_import_progress
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_attachments"
-down_revision = "0014_notify"
+revision = "0017_attachments"
+down_revision = "0016_import_progress"
 branch_labels = None
 depends_on = None
 
