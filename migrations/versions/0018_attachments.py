@@ -1,14 +1,14 @@
 """attachments: files on cases, stored by SHA-256
 
-Revision ID: 0017_attachments
-Revises: 0016_import_progress
+Revision ID: 0018_attachments
+Revises: 0017_bureau_contact
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_attachments"
-down_revision = "0016_import_progress"
+revision = "0018_attachments"
+down_revision = "0017_bureau_contact"
 branch_labels = None
 depends_on = None
 
