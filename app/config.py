@@ -95,6 +95,9 @@ class Defaults:
     NOTIFY_TIMEOUT_SECONDS = 10
     NOTIFY_MAX_ATTEMPTS = 6
     DIGEST_HOUR = 8  # Shanghai hour after which each working day's digest goes out
+    # The bureau (code or name) this deployment is set up for: it owns the shipped
+    # workflows, so its designers and those of the bureaus above it edit and publish them.
+    DEPLOYMENT_BUREAU = "CITY"
 
 
 ENV_KEYS = (
@@ -125,6 +128,7 @@ ENV_KEYS = (
     "ATTACHMENT_STORAGE",
     "ATTACHMENT_DIR",
     "ATTACHMENT_MAX_BYTES",
+    "DEPLOYMENT_BUREAU",
 )
 BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB", "SESSION_COOKIE_SECURE"}
 INTEGER_KEYS = {

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ProcessVersion
+from app.models.process import RAN_STATES
 
 STATE_KEY = "called_versions"
 
@@ -41,7 +42,9 @@ def _latest(session: Session, key: str) -> ProcessVersion | None:
 def _pinned(session: Session, key: str, number: int | None) -> ProcessVersion | None:
     return session.scalar(
         select(ProcessVersion).where(
-            ProcessVersion.key == key, ProcessVersion.number == number, ProcessVersion.state != "draft"
+            ProcessVersion.key == key,
+            ProcessVersion.number == number,
+            ProcessVersion.state.in_(RAN_STATES),
         )
     )
 

@@ -1,8 +1,10 @@
 """Process versions: store drafts, publish, deploy the bundled workflows/ files.
 
-Rules: a draft is stored even with errors (marked invalid); only a valid draft may
-be published, and never by its own author alone; publishing retires the version
-new cases used so far, while running cases stay on theirs.
+Rules: a draft is stored even with errors (marked invalid); each author has one
+working draft per process, which saving again updates; only a valid draft that is
+the newest version may be published, and never by its own author alone, and only by
+someone of the owning bureau or above (app.engine.ownership); publishing retires the
+version new cases used so far, while running cases stay on theirs.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.engine import checks, model, state, store
+from app.engine import checks, model, ownership, state, store
 from app.engine.bpmn_xml import as_text
 from app.engine.camunda import import_camunda
 from app.engine.errors import Conflict, InvalidProcess, NotAllowed
 from app.models import Case, CaseStatus, ProcessVersion, TaskItem, User
+from app.models.process import RAN_STATES
 
 MAX_KEY = 64
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -41,7 +44,7 @@ def draft_refusal(key: str | None, data: bytes) -> dict[str, str] | None:
     return None
 
 
-PUBLISHER_ROLES = {"designer", "admin"}
+PUBLISHER_ROLES = ownership.DESIGN_ROLES
 
 
 def content_hash(xml: bytes | str) -> str:
@@ -52,11 +55,6 @@ def content_hash(xml: bytes | str) -> str:
 def known_process_keys(session: Session) -> set[str]:
     """Processes a call activity may name: those with a published version."""
     return set(session.scalars(select(ProcessVersion.key).where(ProcessVersion.state == "published")).all())
-
-
-def _own(process: str, element_id: str | None) -> str | None:
-    """An element of a called process, named in the caller's meta."""
-    return element_id if not element_id or ":" in element_id else f"{process}:{element_id}"
 
 
 def _own(process: str, element_id: str | None) -> str | None:
@@ -76,7 +74,7 @@ def _attach_called_processes(session: Session, parsed: model.ParsedProcess) -> N
         )
         if pinned is not None:
             called = find_version(session, name, pinned["version"]) if pinned["version"] else None
-            if called is None or called.state == "draft" or not called.spec_json:
+            if called is None or called.state not in RAN_STATES or not called.spec_json:
                 parsed.error(
                     pinned["element_id"],
                     f"调用活动“{pinned['name']}”固定调用流程“{name}”的第 {pinned['version'] or '?'} 版，但该版本不存在或尚未发布"
@@ -146,10 +144,23 @@ def _next_number(session: Session, key: str) -> int:
     return (session.scalar(select(func.max(ProcessVersion.number)).where(ProcessVersion.key == key)) or 0) + 1
 
 
+def working_draft(session: Session, key: str, author: User | None) -> ProcessVersion | None:
+    """The author's one draft of this process (saving again updates it)."""
+    if author is None:
+        return None
+    return session.scalar(
+        select(ProcessVersion).where(
+            ProcessVersion.key == key, ProcessVersion.author_id == author.id, ProcessVersion.state == "draft"
+        )
+    )
+
+
 def save_draft(
     session: Session, xml: bytes | str, author: User | None, note: str = "", expected_key: str | None = None
 ) -> ProcessVersion:
-    """Validate and store a draft.  A draft with errors is stored too, marked invalid."""
+    """Validate and store the author's working draft (updated in place when it exists).
+    A draft with errors is stored too, marked invalid.  Raises NotAllowed when the
+    author may not write this process (another bureau's, below the owner)."""
     text = as_text(xml) if isinstance(xml, bytes) else xml
     text, translated = import_camunda(text)  # Camunda Modeler / Activiti files: what we changed
     parsed = model.parse_process(text, known_process_keys(session), expected_key=expected_key)
@@ -162,6 +173,9 @@ def save_draft(
     if not KEY_PATTERN.fullmatch(key):
         parsed.error(parsed.process_id, KEY_RULE)
         key = key[:MAX_KEY]
+    if author is not None:
+        ownership.check_may_write(session, author, key)
+    ownership.ensure_process(session, key, author)
     if not parsed.errors and parsed.spec is not None:
         _attach_called_processes(session, parsed)
     for element_id, message in running_step_warnings(session, key, parsed.meta):
@@ -172,30 +186,23 @@ def save_draft(
         ).all()
         for element_id, message in checks.message_warnings(parsed.meta, list(published)):
             parsed.warn(element_id, message)
-    parsed.meta["warnings"] = parsed.warnings
     spec_json = (
         None
         if parsed.errors or parsed.spec is None
         else state.dump_spec(parsed.spec, parsed.subprocess_specs)
     )
-    for attempt in range(3):  # two designers saving at once: the loser takes the next number
-        version = ProcessVersion(
-            key=key,
-            number=_next_number(session, key),
-            name=(parsed.name or key)[:200],
-            state="draft",
-            xml=text,
-            content_hash=content_hash(text),
-            spec_json=spec_json,
-            meta=parsed.meta,
-            errors=parsed.errors,
-            note=(note or "").strip()[:500],
-            author_id=author.id if author else None,
-            created_at=now(),
-        )
+    fields = {
+        "name": (parsed.name or key)[:200],
+        "xml": text,
+        "content_hash": content_hash(text),
+        "spec_json": spec_json,
+        "errors": parsed.errors,
+    }
+    note = (note or "").strip()[:500]
+    for attempt in range(3):  # two saves at once: the loser takes the next number, or the draft
         try:
             with session.begin_nested():
-                session.add(version)
+                version = _store(session, key, author, parsed, fields, note)
                 session.flush()
             return version
         except IntegrityError:
@@ -204,11 +211,59 @@ def save_draft(
     raise AssertionError("unreachable")
 
 
+def _store(
+    session: Session, key: str, author: User | None, parsed, fields: dict, note: str
+) -> ProcessVersion:
+    draft = working_draft(session, key, author)
+    if draft is None:
+        parsed.meta["warnings"] = parsed.warnings
+        version = ProcessVersion(
+            key=key,
+            number=_next_number(session, key),
+            state="draft",
+            meta=parsed.meta,
+            note=note,
+            author_id=author.id if author else None,
+            created_at=now(),
+            **fields,
+        )
+        session.add(version)
+        return version
+    newest = _next_number(session, key) - 1
+    if newest > draft.number:  # someone saved or published since: this draft becomes the newest
+        parsed.warn(
+            None,
+            f"您的草稿原为第 {draft.number} 版，此后已有第 {newest} 版；本稿改为第 {newest + 1} 版，"
+            "发布前请与现行版本比较，以免覆盖他人的修改",
+        )
+        draft.number = newest + 1
+    parsed.meta["warnings"] = parsed.warnings
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.meta = parsed.meta
+    draft.note = note or draft.note  # no new note: the one given before stays
+    draft.updated_at = now()
+    return draft
+
+
+def discard_draft(session: Session, version: ProcessVersion, actor: User) -> ProcessVersion:
+    """A draft nobody will publish: its author, or an administrator who may write the
+    process, discards it.  The row stays (with its note) as `discarded`."""
+    if version.state != "draft":
+        raise Conflict(f"第 {version.number} 版不是草稿，不能放弃")
+    if version.author_id != actor.id:
+        if "admin" not in actor.roles or not ownership.may_write(session, actor, version.key):
+            raise NotAllowed("只有草稿的作者或本机关（及上级机关）的系统管理员可以放弃草稿")
+    version.state, version.updated_at = "discarded", now()
+    session.flush()
+    return version
+
+
 def check_can_publish(
-    version: ProcessVersion, approver: User | None, allow_self_approval: bool = False
+    session: Session, version: ProcessVersion, approver: User | None, allow_self_approval: bool = False
 ) -> None:
-    """Raise Conflict (no longer a draft), InvalidProcess (a draft with errors) or
-    NotAllowed (who may not publish it)."""
+    """Raise Conflict (no longer a draft, or not the newest version), InvalidProcess
+    (a draft with errors) or NotAllowed (who may not publish it)."""
     if version.state != "draft":
         raise Conflict(f"第 {version.number} 版不是草稿，不能发布")
     if version.errors or not version.spec_json:
@@ -216,11 +271,22 @@ def check_can_publish(
     if approver is None:
         if not allow_self_approval:
             raise NotAllowed("发布需要审核人")
-        return
-    if not approver.roles & PUBLISHER_ROLES:
-        raise NotAllowed("只有流程设计人员或系统管理员可以发布流程")
-    if not allow_self_approval and version.author_id == approver.id:
-        raise NotAllowed("不能发布自己修改的版本：请由管理员或另一位流程设计人员审核发布")
+    else:
+        ownership.check_may_publish(session, approver, version.key)
+        if not allow_self_approval and version.author_id == approver.id:
+            raise NotAllowed("不能发布自己修改的版本：请由管理员或另一位流程设计人员审核发布")
+    newer = session.scalar(
+        select(func.max(ProcessVersion.number)).where(
+            ProcessVersion.key == version.key,
+            ProcessVersion.number > version.number,
+            ProcessVersion.state != "discarded",
+        )
+    )
+    if newer is not None:
+        raise Conflict(
+            f"第 {version.number} 版不是最新版本（已有第 {newer} 版），不能发布：请在最新版本上修改后再发布，"
+            "或放弃较新的草稿"
+        )
 
 
 def publish(
@@ -230,7 +296,7 @@ def publish(
     # Lock every version of the process: two approvers publishing at once queue here.
     session.execute(select(ProcessVersion.id).where(ProcessVersion.key == version.key).with_for_update())
     session.refresh(version)
-    check_can_publish(version, approver, allow_self_approval)
+    check_can_publish(session, version, approver, allow_self_approval)
     at = now()
     for previous in session.scalars(
         select(ProcessVersion).where(ProcessVersion.key == version.key, ProcessVersion.state == "published")

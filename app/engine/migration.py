@@ -14,6 +14,7 @@ from app.engine.errors import Conflict, FormInvalid
 from app.engine.functions import RunContext
 from app.engine.indexes import sync_indexes, waiting_timers
 from app.models import Case, CaseStatus, ProcessVersion, Timer, User
+from app.models.process import RAN_STATES
 
 MAX_BATCH = 500
 
@@ -34,7 +35,7 @@ def target_version(session: Session, case: Case, to_version) -> ProcessVersion:
     )
     if target is None:
         raise FormInvalid({"to_version": f"流程“{case.process_key}”没有第 {to_version} 版"})
-    if target.state == "draft" or not target.spec_json:
+    if target.state not in RAN_STATES or not target.spec_json:
         raise FormInvalid({"to_version": f"第 {to_version} 版尚未发布或有错误，不能迁移"})
     if target.id == case.process_version_id:
         raise FormInvalid({"to_version": f"案件已在第 {to_version} 版"})

@@ -21,7 +21,7 @@ from app.models.partners import (
 )
 from app.models.platforms import PlatformApplication, PlatformItem
 from app.models.portal import ApplicantProfile, DocumentReceipt
-from app.models.process import ProcessVersion
+from app.models.process import Process, ProcessVersion
 from app.models.register import ACTIVE_STATUSES, EntryStatus, IllegalTransition, RegisterEntry
 from app.models.throttle import ThrottleCounter
 from app.models.tips import Tip
@@ -35,6 +35,7 @@ __all__ = [
     "Role",
     "User",
     "UserRole",
+    "Process",
     "ProcessVersion",
     "EntryStatus",
     "IllegalTransition",

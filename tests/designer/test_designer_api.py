@@ -67,7 +67,7 @@ def test_no_one_publishes_their_own_change(raw_api, upload):
     assert own.status_code == 403 and "不能发布自己修改的版本" in own.get_json()["message"]
     clerk = raw_api("clerk")("POST", f"/api/processes/probe/versions/{number}/publish")
     assert clerk.status_code == 403
-    second = raw_api("county_designer")("POST", f"/api/processes/probe/versions/{number}/publish")
+    second = raw_api("admin")("POST", f"/api/processes/probe/versions/{number}/publish")
     assert second.status_code == 200 and second.get_json()["state"] == "published"
     again = raw_api("admin")("POST", f"/api/processes/probe/versions/{number}/publish")
     assert again.status_code == 409

@@ -4,6 +4,10 @@ GET  /api/processes/<key>                          versions with author, note, c
 GET  /api/processes/<key>/versions/<n>.bpmn        the XML
 POST /api/processes/<key>/drafts                   body: BPMN XML, X-Change-Note header
 POST /api/processes/<key>/versions/<n>/publish     a second designer or an admin approves
+DELETE /api/processes/<key>/versions/<n>           discard a draft (its author, or an admin)
+
+Saving again updates the caller's working draft of the process; drafts and
+publishing are for the owning bureau and the bureaus above it (403 otherwise).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from functools import wraps
 from flask import g, jsonify
 
 from app import engine
-from app.engine import deploy
+from app.engine import deploy, ownership
 from app.extensions import db
 from app.web.api.auth import token_required
 from app.web.api.blueprint import bp
@@ -46,7 +50,14 @@ def show_process(key: str):
     if not rows:
         return json_error(404, "流程不存在")
     newest = rows[0].version
-    return jsonify({"key": key, "name": newest.name, "versions": [version_json(r) for r in rows]})
+    return jsonify(
+        {
+            "key": key,
+            "name": newest.name,
+            "owner": ownership.owner_name(db.session, key),
+            "versions": [version_json(r) for r in rows],
+        }
+    )
 
 
 @bp.route("/processes/<key>/versions/<int:number>.bpmn")
@@ -92,3 +103,13 @@ def publish_version(key: str, number: int):
             "published_at": version.published_at.isoformat(),
         }
     )
+
+
+@bp.route("/processes/<key>/versions/<int:number>", methods=["DELETE"])
+@designer_required
+def discard_version(key: str, number: int):
+    version = deploy.find_version(db.session, key, number)
+    if version is None:
+        return json_error(404, "版本不存在")
+    unit_of_work(lambda: deploy.discard_draft(db.session, version, g.api_user))
+    return jsonify({"key": key, "number": version.number, "state": version.state})

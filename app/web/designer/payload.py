@@ -45,6 +45,7 @@ def version_json(row: VersionRow) -> dict:
         "author_name": version.author.display_name if version.author else "系统",
         "approved_by": version.approved_by.username if version.approved_by else None,
         "created_at": iso(version.created_at),
+        "updated_at": iso(version.updated_at),
         "published_at": iso(version.published_at),
         "note": version.note,
         "cases": row.cases,
@@ -58,6 +59,7 @@ def draft_json(version: ProcessVersion) -> dict:
         "key": version.key,
         "number": version.number,
         "state": version.state,
+        "note": version.note,
         "errors": version.errors or [],
         "warnings": (version.meta or {}).get("warnings", []),
     }

@@ -10,9 +10,9 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app import engine
-from app.engine import deploy
+from app.engine import deploy, ownership
 from app.engine.bpmn_xml import as_text
-from app.engine.errors import InvalidProcess
+from app.engine.errors import InvalidProcess, NotAllowed
 from app.engine.model import read_process_id
 from app.extensions import db
 from app.models import ProcessVersion
@@ -89,7 +89,15 @@ def show_process(key: str):
         abort(404)
     published = next((r.version for r in rows if r.version.state == "published"), None)
     return render_template(
-        "designer/process.html", key=key, name=rows[0].version.name, rows=rows, published=published
+        "designer/process.html",
+        key=key,
+        name=rows[0].version.name,
+        rows=rows,
+        published=published,
+        owner=ownership.owner_name(db.session, key),
+        may_write=ownership.may_write(db.session, current_user, key),
+        may_publish=ownership.is_at_or_above(db.session, current_user, ownership.owner(db.session, key)),
+        newest=max((r.version.number for r in rows if r.version.state != "discarded"), default=0),
     )
 
 
@@ -125,6 +133,8 @@ def edit_version(key: str, number: int):
         "designer/edit.html",
         version=version,
         published=published,
+        owner=ownership.owner_name(db.session, key),
+        own_draft=version.state == "draft" and version.author_id == current_user.id,
         config=config,
         functions=function_help(),
         roles=role_help(),
@@ -174,6 +184,11 @@ def _store_draft(key: str, data: bytes | str, expected_key: str | None = None):
         version = deploy.save_draft(db.session, data, current_user, change_note(), expected_key=expected_key)
     except InvalidProcess as exc:
         return _refuse_draft({"file": exc.message})
+    except NotAllowed as exc:  # another bureau's process: the editor shows the message
+        db.session.rollback()
+        if _wants_json():
+            return jsonify({"message": exc.message}), 403
+        raise
     db.session.commit()
     edit_url = url_for("designer.edit_version", key=version.key, number=version.number)
     if _wants_json():
@@ -197,8 +212,20 @@ def _store_draft(key: str, data: bytes | str, expected_key: str | None = None):
 @role_required(*DESIGNERS)
 def publish_version(key: str, number: int):
     version = _version_or_404(key, number)
+    ownership.check_may_publish(db.session, current_user, key)  # another bureau's: the 403 page
     unit_of_work(
         lambda: engine.publish(db.session, version, current_user),
         done=f"第 {number} 版已发布：新案件按此版办理，办理中的案件继续按原版本办理",
+    )
+    return redirect(url_for("designer.show_process", key=key))
+
+
+@bp.route("/processes/<key>/versions/<int:number>/discard", methods=["POST"])
+@role_required(*DESIGNERS)
+def discard_version(key: str, number: int):
+    version = _version_or_404(key, number)
+    unit_of_work(
+        lambda: deploy.discard_draft(db.session, version, current_user),
+        done=f"已放弃第 {number} 版草稿",
     )
     return redirect(url_for("designer.show_process", key=key))
