@@ -35,6 +35,9 @@ class RunContext:
     # entered in the past) and are recorded by the step, so none goes unseen.
     timers_run: dict = field(default_factory=dict)
     timers_recorded: set = field(default_factory=set)
+    # The user task this step completes (its id and what was submitted), recorded in
+    # the history only once the step is saved: the register's preconditions read it.
+    completing: tuple[str, dict] | None = None
 
 
 current_run: contextvars.ContextVar[RunContext | None] = contextvars.ContextVar("current_run", default=None)

@@ -366,7 +366,12 @@ def complete(
     task.data["steps"] = steps
     step_kind = case.process_version.meta.get("steps", {}).get(item.step, {}).get("kind")
     ctx = RunContext(
-        session=session, case=case, actor=actor, data=task.data, done_kinds=kinds | {step_kind} - {None, ""}
+        session=session,
+        case=case,
+        actor=actor,
+        data=task.data,
+        done_kinds=kinds | {step_kind} - {None, ""},
+        completing=(item.step, clean),
     )
     with store.running(ctx):
         task.run()

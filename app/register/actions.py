@@ -17,7 +17,7 @@ from app.engine import functions
 from app.engine.functions import _as_date, _to_int, action, pure, run_context
 from app.engine.store import audit
 from app.models import EntryStatus, IllegalTransition, Notification, RegisterEntry
-from app.register import corrections, lifecycle, proposals
+from app.register import case_record, corrections, lifecycle, proposals
 
 # --- pure functions ---------------------------------------------------------
 
@@ -71,6 +71,8 @@ def _action(fn, *args, **kwargs):
 @action("制作拟列入告知书（每个主体一份）")
 def issue_notice(situation, measures, facts, statement_days) -> int:
     _, session, case = _ctx()
+    if _to_int(statement_days) < 1:  # the party's right to state its case needs a period
+        raise ValueError("拟列入告知书给予的陈述申辩期限至少为 1 个工作日")
     return len(
         lifecycle.issue_notices(
             session,
@@ -103,6 +105,7 @@ def record_statement_review(statement, points, findings, adopted, review_opinion
 @action("作出列入决定：主体列入名单，制作列入决定书和信用修复告知书（两书同达）")
 def decide_listing(decided_on, period_end, final_measures, reasons) -> int:
     _, session, case = _ctx()
+    case_record.require_listing(session, case, lifecycle.case_entries(session, case, {EntryStatus.PROPOSED}))
     return len(
         _action(
             lifecycle.decide,
@@ -202,6 +205,7 @@ def _case_entry(session, case) -> RegisterEntry:
 @action("行政处罚被撤销或变更：撤销列入，停止公示，解除措施，制作撤销列入决定书")
 def withdraw_listing(revoked_by, revocation_number, revoked_on, reasons) -> int:
     _, session, case = _ctx()
+    case_record.require_withdrawal(session, case, str(revocation_number or ""))
     return len(
         _action(
             corrections.withdraw,
@@ -220,6 +224,7 @@ def withdraw_listing(revoked_by, revocation_number, revoked_on, reasons) -> int:
 def revoke_early_removal(grounds, findings, reasons) -> str:
     _, session, case = _ctx()
     entry = _case_entry(session, case)
+    case_record.require_restoration(session, case)
     _action(
         corrections.restore,
         session,

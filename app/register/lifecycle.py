@@ -98,7 +98,8 @@ def issue_notices(
         None,
         "documents",
         summary=f"已制作拟列入告知书 {len(documents)} 份",
-        data={"numbers": [d.number for d in documents]},
+        # the period the notice gives: the decision waits for it (app.domain.preconditions)
+        data={"numbers": [d.number for d in documents], "statement_days": statement_days},
     )
     return documents
 

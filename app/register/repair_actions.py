@@ -9,6 +9,7 @@ from app.clock import today
 from app.engine.functions import action, run_context
 from app.engine.store import audit
 from app.models import IllegalTransition, RegisterEntry
+from app.register.case_record import require_early_removal
 
 
 def _entry(ctx) -> RegisterEntry:
@@ -23,6 +24,7 @@ def _entry(ctx) -> RegisterEntry:
 def remove_early() -> None:
     ctx = run_context()
     entry = _entry(ctx)
+    require_early_removal(ctx.session, ctx.case, entry)  # a granted decision, whatever the diagram
     try:
         entry.remove_early(today())
     except IllegalTransition as exc:
