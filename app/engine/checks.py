@@ -36,6 +36,7 @@ from app.engine.bpmn_xml import (
     timer_kind,
     timer_value,
 )
+from app.engine.checks_documentation import documentation_warnings, message_flow_problems
 from app.engine.checks_flow import flow_problems, gateway_warnings
 from app.engine.checks_names import undefined_name_problems
 from app.engine.forms import check_field_definition
@@ -147,25 +148,6 @@ def _kind_problems(doc: Document) -> list[Problem]:
         elif tag in UNSUPPORTED_EVENTS or (tag.endswith("EventDefinition") and tag not in EVENT_DEFINITIONS):
             message = UNSUPPORTED_EVENTS.get(tag, f"不支持的事件类型 {tag}")
             problems.append((parent.get("id"), f"“{label(parent)}”：{message}"))
-    running = {  # message flows between pools that do not run are documentation
-        n.get("id")
-        for process in doc.processes
-        if process.get("isExecutable", "true").strip().lower() != "false"
-        for n in process.iter()
-        if is_bpmn(n)
-    }
-    for flow in doc.root.iter(bpmn("messageFlow")):
-        if flow.get("sourceRef") not in running and flow.get("targetRef") not in running:
-            continue  # between pools that do not run: documentation
-        problems.append(
-            (
-                flow.get("id"),
-                (
-                    f"消息流“{label(flow)}”不受支持：案件之间的消息用消息事件（按消息名称和关联键）传递，"
-                    "不画参与方之间的连线。与外部的往来请画成用户任务（如“送达”“接收材料”），由经办人登记"
-                ),
-            )
-        )
     return problems
 
 
@@ -253,7 +235,9 @@ def _message_problems(doc: Document) -> list[Problem]:
 
 
 def structure_problems(doc: Document) -> list[Problem]:
-    return _kind_problems(doc) + _reference_problems(doc) + _message_problems(doc)
+    return (
+        _kind_problems(doc) + message_flow_problems(doc) + _reference_problems(doc) + _message_problems(doc)
+    )
 
 
 def message_warnings(meta: dict, published: list[dict]) -> list[Problem]:
@@ -485,7 +469,7 @@ def _document_problems(doc: Document) -> list[Problem]:
 
 def warnings(doc: Document) -> list[Problem]:
     """What saves and may be published, but a designer should look at."""
-    return gateway_warnings(doc)
+    return gateway_warnings(doc) + documentation_warnings(doc)
 
 
 def content_problems(doc: Document, known_processes: set[str]) -> list[Problem]:

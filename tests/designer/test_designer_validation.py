@@ -95,16 +95,6 @@ MESSAGE_CASES = [
         "probe",
         "不可执行",
     ),
-    (
-        "message flow",
-        probe_xml().replace(
-            "</bpmn:process>",
-            '</bpmn:process><bpmn:collaboration id="c"><bpmn:participant id="p" processRef="probe" />'
-            '<bpmn:participant id="other" /><bpmn:messageFlow id="mf" sourceRef="review" targetRef="other" /></bpmn:collaboration>',
-        ),
-        "mf",
-        "消息流",
-    ),
 ]
 
 
@@ -142,3 +132,18 @@ def test_call_activity_to_a_published_process_resolves(app):
         "<bpmn:incoming>f_call</bpmn:incoming><bpmn:outgoing>f_done",
     )
     assert parse_process(xml, known_processes={"repair"}).errors == []
+
+
+def test_message_flow_to_a_black_box_pool_is_documentation(app):
+    """Nothing is sent along a message flow; to a pool that does not run it only
+    documents what the user task does (tests/designer/test_validation_api.py)."""
+    xml = probe_xml().replace(
+        "</bpmn:process>",
+        '</bpmn:process><bpmn:collaboration id="c"><bpmn:participant id="p" processRef="probe" />'
+        '<bpmn:participant id="other" /><bpmn:messageFlow id="mf" sourceRef="review" targetRef="other" /></bpmn:collaboration>',
+    )
+    parsed = parse_process(xml)
+    assert parsed.errors == []
+    assert [w["element_id"] for w in parsed.warnings] == ["mf"] and "仅作说明" in parsed.warnings[0][
+        "message"
+    ]

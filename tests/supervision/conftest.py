@@ -26,8 +26,9 @@ TIMER = """<bpmn:boundaryEvent id="{id}" name="{name}" attachedToRef="handle" ca
 
 def diagram(key: str, *, failing: bool = False) -> str:
     """One officer task with a warning (1 working day) and a deadline (2 working days).
-    failing: the deadline path runs remove_early(), which raises for a case that has no
-    register entry: an engine error on a timer."""
+    failing: the deadline path runs take_over_entries(), which raises for a case that
+    has no register entry: an engine error on a timer.  (Not remove_early(): that one
+    also needs a recorded decision, app.domain.preconditions.)"""
     warning = TIMER.format(
         id="handle_warning", name="办理预警", kind="warning", outgoing="", expression="working_days(1)"
     )
@@ -41,7 +42,7 @@ def diagram(key: str, *, failing: bool = False) -> str:
     late_path = (
         """
     <bpmn:scriptTask id="on_late" name="逾期处理"><bpmn:incoming>f_late</bpmn:incoming><bpmn:outgoing>f_late_end</bpmn:outgoing>
-      <bpmn:script>remove_early()</bpmn:script></bpmn:scriptTask>
+      <bpmn:script>take_over_entries()</bpmn:script></bpmn:scriptTask>
     <bpmn:endEvent id="late_end"><bpmn:incoming>f_late_end</bpmn:incoming></bpmn:endEvent>
     <bpmn:sequenceFlow id="f_late" sourceRef="handle_deadline" targetRef="on_late" />
     <bpmn:sequenceFlow id="f_late_end" sourceRef="on_late" targetRef="late_end" />"""

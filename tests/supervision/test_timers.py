@@ -1,7 +1,7 @@
 """Escalation from the diagrams (warning and deadline timers) and timer incidents.
 
 The diagrams are the fixture's own: one officer task with a warning after 1 working
-day and a deadline after 2; the failing one runs remove_early() when the deadline
+day and a deadline after 2; the failing one runs take_over_entries() when the deadline
 fires, which raises for a case that has no register entry."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from app.models import EntryStatus, Notification, RegisterEntry, TaskItem, Timer
+from app.models import Notification, RegisterEntry, TaskItem, Timer
 from app.scheduler import fire_due_timers
 from tests.supervision.conftest import MONDAY
 
@@ -101,7 +101,7 @@ def test_engine_error_becomes_an_incident_and_retry(clock, failing_process, star
     session.refresh(deadline)
     session.refresh(entry)
     assert deadline.fired_at is not None and deadline.failed_at is None
-    assert entry.status == EntryStatus.REMOVED_EARLY
+    assert entry.listing_case_id == case.id  # the action ran
     assert open_task(session, case).escalated_at is not None
     actions = [h["action"] for h in api("supervisor")("GET", f"/api/cases/{case.id}").get_json()["history"]]
     assert actions.count("timer_retry") == 2 and "timer_deadline" in actions
