@@ -1,14 +1,14 @@
 """process owner: each process belongs to a bureau; one working draft per author
 
-Revision ID: 0015_process_owner
-Revises: 0014_notify
+Revision ID: 0017_process_owner
+Revises: 0016_import_progress
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_process_owner"
-down_revision = "0014_notify"
+revision = "0017_process_owner"
+down_revision = "0016_import_progress"
 branch_labels = None
 depends_on = None
 
