@@ -1,14 +1,14 @@
 """process owner: each process belongs to a bureau; one working draft per author
 
-Revision ID: 0017_process_owner
-Revises: 0016_import_progress
+Revision ID: 0018_process_owner
+Revises: 0017_bureau_contact
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_process_owner"
-down_revision = "0016_import_progress"
+revision = "0018_process_owner"
+down_revision = "0017_bureau_contact"
 branch_labels = None
 depends_on = None
 
