@@ -1,14 +1,14 @@
 """process owner: each process belongs to a bureau; one working draft per author
 
-Revision ID: 0018_process_owner
-Revises: 0017_bureau_contact
+Revision ID: 0019_process_owner
+Revises: 0018_attachments
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_process_owner"
-down_revision = "0017_bureau_contact"
+revision = "0019_process_owner"
+down_revision = "0018_attachments"
 branch_labels = None
 depends_on = None
 
