@@ -224,3 +224,17 @@ def _portal_user(session, username, bureau_id):
     session.add(account)
     session.flush()
     return account
+
+
+def test_applicant_reads_a_document_as_the_printed_sheet(api, applicant, session, login):
+    flow = Flow(api, session)
+    cid = flow.start()["id"]
+    flow.complete("legal", cid, "legal_review", {"outcome": "approve"})
+    profile_id, call = applicant("beichen2", UNIT_CODE, "北辰化工有限公司")
+    assert api("clerk")("POST", f"/api/portal/accounts/{profile_id}/approve").status_code == 200
+    notice = next(
+        d for d in call("GET", "/api/portal/documents").get_json()["documents"] if "告知书" in d["title"]
+    )
+    page = login("beichen2", PASSWORD).get(f"/portal/documents/{notice['id']}").get_data(as_text=True)
+    assert 'class="paper"' in page and "北辰化工有限公司：" in page and "陈述、申辩" in page
+    assert "subject_name" not in page  # no raw field names

@@ -24,6 +24,7 @@ from app.portal.cases import (
     party_tasks,
     served_documents,
 )
+from app.register.documents import printed
 from app.web.common import field_errors, form_values, role_required, unit_of_work
 from app.web.form_files import pending_files
 from app.web.portal.files import attach_application_files, store_step_files
@@ -186,7 +187,7 @@ def show_document(document_id: int):
     document, error = unit_of_work(lambda: open_document(db.session, current_user, profile, document_id))
     if document is None:
         abort(404)
-    return render_template("portal/document.html", document=document)
+    return render_template("portal/document.html", document=document, view=printed(document))
 
 
 @bp.route("/reviews", methods=["GET", "POST"])
