@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web.admin import bureau_details as _bureau_details  # noqa: F401  (what documents print)
     from app.web.admin import imports as _register_import  # noqa: F401  (CSV import routes)
     from app.web.admin import organisations as _organisations  # noqa: F401  (departments and banks)
+    from app.web.admin import people as _people  # noqa: F401  (bureaus, users, roles)
     from app.web.admin.routes import bp as admin_bp
     from app.web.api import bp as api_bp
     from app.web.auth import account as _account  # noqa: F401  (password change)

@@ -21,6 +21,7 @@ def _item(label: str, endpoint: str, *roles: str) -> NavItem:
 
 
 NAV: tuple[NavItem, ...] = (
+    _item("用户与机关", "admin.list_users", "admin"),
     _item("导入历史名单", "admin.import_register", "admin"),
     _item("流程设计", "designer.list_processes", "designer", "admin"),
     _item("名单管理", "register.list_entries"),
