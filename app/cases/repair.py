@@ -37,15 +37,17 @@ def eligibility_for(session: Session, entry: RegisterEntry, submitted: dict) -> 
     )
 
 
-def find_entry_for(session: Session, actor: User, raw_id) -> RegisterEntry:
+def find_entry_for(session: Session, actor: User, raw_id, process: str = "repair") -> RegisterEntry:
     return entry_for_new_case(
-        session, actor, raw_id, process="repair", allowed={EntryStatus.LISTED}, what="提前移出申请"
+        session, actor, raw_id, process=process, allowed={EntryStatus.LISTED}, what="提前移出申请"
     )
 
 
-def start_repair(session: Session, actor: User, submitted: dict) -> Case:
-    version = version_to_start(session, "repair", actor, submitted, "信用修复")
-    entry = find_entry_for(session, actor, submitted.get("listing_id"))
+def start_repair(session: Session, actor: User, submitted: dict, process: str = "repair") -> Case:
+    """A repair application on a listed entry of the actor's bureau (the start hook
+    repair_application: any process opting into it gets the entry and its checks)."""
+    version = version_to_start(session, process, actor, submitted, "信用修复")
+    entry = find_entry_for(session, actor, submitted.get("listing_id"), process)
     # At the window the clerk records the channel in the start form (counter by default).
     return start_repair_on_entry(session, version, entry, submitted, actor, channel=submitted.get("channel"))
 

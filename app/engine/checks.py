@@ -17,7 +17,7 @@ from collections import Counter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from app.domain.roles import known_roles, role_code
-from app.engine import expressions, limits
+from app.engine import expressions, limits, start_hooks
 from app.engine.bpmn_xml import (
     NS,
     Document,
@@ -29,6 +29,7 @@ from app.engine.bpmn_xml import (
     local,
     message_elements,
     message_names,
+    properties,
     read_form,
     step_documents,
     step_serves,
@@ -296,6 +297,16 @@ def _role_problems(doc: Document) -> list[Problem]:
     return problems
 
 
+def _start_hook_problems(doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+    for start in doc.main.iterfind("bpmn:startEvent", NS):
+        hook = properties(start).get("start_hook", "").strip()
+        if hook and not start_hooks.known(hook):
+            known = "、".join(sorted(start_hooks.NAMES)) or "无"
+            problems.append((start.get("id"), f"开始事件的 start_hook“{hook}”不存在（可用：{known}）"))
+    return problems
+
+
 def _form_problems(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     for node in _scope(doc):
@@ -477,6 +488,7 @@ def content_problems(doc: Document, known_processes: set[str]) -> list[Problem]:
         flow_problems(doc)
         + undefined_name_problems(doc)
         + _role_problems(doc)
+        + _start_hook_problems(doc)
         + _form_problems(doc)
         + _timer_problems(doc)
         + _code_problems(doc)

@@ -158,6 +158,7 @@ def _read_meta(doc: Document) -> dict:
             }
     start_form: list[dict] = []
     start_role = None  # who may start a case: the role of the start event's lane
+    start_hook = ""  # a domain-specific start the process opts into (app/engine/start_hooks.py)
     main_lanes = lanes_by_node(doc.main)
     for start in doc.main.iterfind("bpmn:startEvent", NS):
         form = read_form(start)
@@ -166,6 +167,7 @@ def _read_meta(doc: Document) -> dict:
         lane = main_lanes.get(start.get("id"))
         if lane is not None and start_role is None:
             start_role = role_code((lane.get("name") or "").strip())
+        start_hook = start_hook or properties(start).get("start_hook", "").strip()
     return {
         "messages": _read_messages(doc),
         "process_id": doc.process_id,
@@ -173,6 +175,7 @@ def _read_meta(doc: Document) -> dict:
         "steps": steps,
         "start_form": start_form,
         "start_role": start_role,
+        "start_hook": start_hook,
         "timers": timers,
         "scopes": scopes,
         "calls": read_calls(doc),

@@ -34,9 +34,9 @@ def _start_on_entry(
     )
 
 
-def start_withdrawal(session: Session, actor: User, submitted: dict) -> Case:
-    return _start_on_entry(session, actor, submitted, "withdrawal", WITHDRAWABLE, "撤销列入")
+def start_withdrawal(session: Session, actor: User, submitted: dict, process: str = "withdrawal") -> Case:
+    return _start_on_entry(session, actor, submitted, process, WITHDRAWABLE, "撤销列入")
 
 
-def start_revocation(session: Session, actor: User, submitted: dict) -> Case:
-    return _start_on_entry(session, actor, submitted, "revocation", REVOCABLE, "撤销提前移出")
+def start_revocation(session: Session, actor: User, submitted: dict, process: str = "revocation") -> Case:
+    return _start_on_entry(session, actor, submitted, process, REVOCABLE, "撤销提前移出")

@@ -42,9 +42,10 @@ def _already_listed(session: Session, bureau_id: int, penalty_number: str, codes
     )
 
 
-def start_listing(session: Session, actor: User, submitted: dict) -> Case:
-    """Validate a proposal, create the proposed register entries, start the case."""
-    version = version_to_start(session, PROCESS, actor, submitted, "列入")
+def start_listing(session: Session, actor: User, submitted: dict, process: str = PROCESS) -> Case:
+    """Validate a proposal, create the proposed register entries, start the case
+    (the start hook listing_proposal)."""
+    version = version_to_start(session, process, actor, submitted, "列入")
     data = dict(submitted)
     raw_subjects = data.pop("subjects", None)
     raw_sector = data.pop("sector", "")

@@ -7,6 +7,7 @@ from flask import Flask, g, has_app_context
 
 from app.calendar import workdays as cal
 from app.calendar.overrides import cached_overrides
+from app.cases import starting as _start_hooks  # noqa: F401  (registers the start hooks)
 from app.cases.escalation import on_timers_fired
 from app.domain import roles as domain_roles
 from app.domain.roles import ROLES

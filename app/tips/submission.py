@@ -16,7 +16,7 @@ from app import engine
 from app.clock import now
 from app.engine.errors import InvalidProcess
 from app.errors import AppError, Invalid, NotFound
-from app.models import Bureau, TaskItem, Tip
+from app.models import Bureau, Case, TaskItem, Tip
 
 PROCESS_KEY = "tip"
 HONEYPOT = "website"  # a field people never see; robots fill it in
@@ -127,3 +127,33 @@ def tip_status(session: Session, code: str) -> dict:
         body["reply"] = tip.reply
         body["replied_at"] = tip.replied_at.isoformat()
     return body
+
+
+def register_hotline_tip(session: Session, actor, submitted: dict, process: str = PROCESS_KEY) -> Case:
+    """A tip taken on the 12350 hotline or at the window, registered by the clerk of the
+    actor's bureau (the start hook hotline_tip): a tracking code to read out, and the
+    same Tip record as an online tip."""
+    version = engine.published_version(session, process)
+    if version is None:
+        raise InvalidProcess("举报办理流程尚未部署")
+    code = new_tracking_code()
+    case = engine.start_case(
+        session,
+        version,
+        submitted,
+        actor,
+        bureau_id=actor.bureau_id,
+        subject_name=str(submitted.get("subject_name") or "")[:200],
+        extra_data={"tracking_code": code},
+    )
+    session.add(
+        Tip(
+            tracking_code=code,
+            bureau_id=actor.bureau_id,
+            case_id=case.id,
+            subject_name=case.subject_name,
+            client_hash=client_hash(f"staff:{actor.id}"),
+        )
+    )
+    session.flush()
+    return case

@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web.auth import account as _account  # noqa: F401  (password change)
     from app.web.auth import notifications as _notifications  # noqa: F401  (contact channels)
     from app.web.auth.routes import bp as auth_bp
+    from app.web.cases import start as _start  # noqa: F401  (发起: any published process)
     from app.web.cases.routes import bp as cases_bp
     from app.web.designer.routes import bp as designer_bp
     from app.web.inbox.routes import bp as inbox_bp

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, url_for
+from flask import Flask, g, url_for
+
+from app.extensions import db
 
 
 @dataclass(frozen=True)
@@ -56,15 +58,29 @@ def landing_endpoint(user) -> str:
     return "inbox.show_inbox"
 
 
+def may_start_anything(user) -> bool:
+    """Whether 发起 is in the menu: some published process starts in a lane of the
+    user's roles (read once per request)."""
+    from app.cases.starting import startable
+
+    known = g.setdefault("_may_start", {})
+    if user.id not in known:
+        known[user.id] = bool(startable(db.session, user))
+    return known[user.id]
+
+
 def register(app: Flask) -> None:
     @app.context_processor
     def navigation():
         def nav_extensions(user):
-            return [
+            items = [
                 {"label": i.label, "url": url_for(i.endpoint)}
                 for i in NAV
                 if not i.roles or user.roles.intersection(i.roles)
             ]
+            if may_start_anything(user):
+                items.insert(0, {"label": "发起", "url": url_for("cases.list_startable")})
+            return items
 
         def public_register_links():
             return [{"label": label, "url": url_for(endpoint)} for label, endpoint in PUBLIC_REGISTER_LINKS]

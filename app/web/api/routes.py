@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import engine
 from app.attachments.service import case_attachments
 from app.cases.inbox import actionable_tasks
-from app.cases.starting import STARTERS
+from app.cases.starting import start_process
 from app.extensions import db
 from app.models import AuditEvent, Case, Document, TaskItem, Timer, User
 from app.org.tokens import issue_token, revoke_token
@@ -102,13 +102,9 @@ def create_case():
     body = json_body()
     if body is None:
         return json_error(400, "请求体应为 JSON 对象")
-    starter = STARTERS.get(body.get("process"))
-    if starter is None:
-        return json_error(422, errors={"process": f"未知的流程，可用：{'、'.join(STARTERS)}"})
-    data = body.get("data")
-    if not isinstance(data, dict):
-        return json_error(422, errors={"data": "data 应为对象"})
-    case, _ = unit_of_work(lambda: starter(db.session, g.api_user, data))
+    case, _ = unit_of_work(
+        lambda: start_process(db.session, g.api_user, body.get("process"), body.get("data"))
+    )
     return jsonify({"id": case.id, "number": case.number, "status": case.status}), 201
 
 
