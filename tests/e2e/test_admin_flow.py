@@ -150,7 +150,9 @@ def test_role_user_lane_publish_and_the_new_user_works_the_new_step(tab, browser
     shot(page, "start-02-form")
     page.click("#start-form button[type=submit]")
     page.wait_for_url("**/cases/*")
-    assert "已发起“安全生产举报办理”" in page.inner_text("main")
+    assert "已发起“安全生产举报办理”" in page.inner_text("main") and "举报查询码 JB" in page.inner_text(
+        "main"
+    )
 
     # 5. the new user: first sign-in, own password, the new step from the inbox
     page.context.clear_cookies()

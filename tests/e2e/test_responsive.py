@@ -9,13 +9,21 @@ from tests.e2e.site import open_page, sign_in
 
 PAGES = {
     None: ["/public/register", "/login"],
-    "clerk": ["/", "/cases", "/cases/new/repair", "/account/notifications"],
+    "clerk": ["/", "/cases", "/cases/new/repair", "/account/notifications", "/start", "/start/tip"],
     "verifier": ["/", "/tasks/1"],
     "leader": ["/"],
     "officer": ["/register", "/listing/new"],
     "supervisor": ["/supervisor/", "/supervisor/figures", "/supervisor/timers", "/supervisor/incidents"],
     "designer": ["/designer/", "/designer/processes/listing"],
-    "admin": ["/admin/holidays", "/admin/import", "/admin/organisations"],
+    "admin": [
+        "/admin/holidays",
+        "/admin/import",
+        "/admin/organisations",
+        "/admin/users",
+        "/admin/bureaus",
+        "/admin/roles",
+        "/admin/users/import",
+    ],
 }
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 
