@@ -60,6 +60,7 @@ def open_page(browser, base_url: str, width: int = 1400, height: int = 900):
 
 
 def sign_in(page, username: str, password: str = PASSWORD):
+    page.wait_for_load_state("networkidle")  # a late response of the last page would set its cookie again
     page.context.clear_cookies()
     page.goto("/login")
     page.fill("input[name=username]", username)

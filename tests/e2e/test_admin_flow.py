@@ -155,7 +155,9 @@ def test_role_user_lane_publish_and_the_new_user_works_the_new_step(tab, browser
     )
 
     # 5. the new user: first sign-in, own password, the new step from the inbox
-    page.context.clear_cookies()
+    page.wait_for_load_state("networkidle")  # the case page's own requests end before the sign-out
+    page.locator(".who").get_by_role("button", name="退出").click()
+    page.wait_for_load_state("networkidle")
     page.goto("/login")
     page.fill("input[name=username]", "expert1")
     page.fill("input[name=password]", INITIAL)
