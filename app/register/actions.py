@@ -167,6 +167,8 @@ def listing_result() -> str:
 
 @action("下一个可申请提前移出的日期（ISO 日期，今天及以后）；没有则为 fallback 之后一年")
 def repair_eligible_from(fallback) -> str:
+    # kept for diagrams deployed before next_repair_eligible(): their running cases
+    # still call it (it parks the reminder after the period when none is due)
     _, session, case = _ctx()
     today = clock.today()
     days = [
@@ -175,6 +177,18 @@ def repair_eligible_from(fallback) -> str:
         if e.eligible_on and e.eligible_on >= today
     ]
     return min(days).isoformat() if days else add_years(fallback, 1)
+
+
+@action("本案在名单上的主体中尚未满12个月者最早满12个月之日（ISO 日期）；都已满或都不在名单上时为空")
+def next_repair_eligible() -> str:
+    _, session, case = _ctx()
+    today = clock.today()
+    days = [
+        e.eligible_on
+        for e in lifecycle.case_entries(session, case, {EntryStatus.LISTED})
+        if e.eligible_on and e.eligible_on >= today
+    ]
+    return min(days).isoformat() if days else ""
 
 
 @action("提醒承办人：主体已满足提前移出的时间条件")
