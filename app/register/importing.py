@@ -53,6 +53,33 @@ COLUMNS = [
     "sector",
     "facts",
 ]
+# What an officer calls each column: errors name the column in Chinese (and the
+# column name of the file, which the template's first row uses).
+COLUMN_LABELS = {
+    "bureau_code": "机关代码",
+    "subject_kind": "主体类型",
+    "subject_name": "主体名称",
+    "credit_code": "统一社会信用代码",
+    "id_number": "身份证号码",
+    "subject_role": "主体身份",
+    "situation": "列入情形代码",
+    "penalty_number": "行政处罚决定书文号",
+    "penalty_date": "处罚决定日期",
+    "penalty_amount": "罚款金额",
+    "penalty_carried_out": "行政处罚已履行",
+    "decision_number": "列入决定书文号",
+    "listed_on": "列入日期",
+    "expires_on": "管理期满日",
+    "measures": "管理措施",
+    "sector": "行业领域",
+    "facts": "违法失信事实",
+}
+
+
+def column(name: str) -> str:
+    return f"“{COLUMN_LABELS.get(name, name)}”（{name}）"
+
+
 REQUIRED = {
     "bureau_code",
     "subject_kind",
@@ -115,7 +142,7 @@ def _check_row(row: ImportRow, bureaus: dict[str, Bureau], allowed: set[int], to
     r, v, e = row.raw, row.values, row.errors
     for name in sorted(REQUIRED):
         if not r.get(name):
-            e.append(f"缺少 {name}")
+            e.append(f"缺少{column(name)}")
     bureau = bureaus.get(r.get("bureau_code", ""))
     if r.get("bureau_code") and (bureau is None or bureau.id not in allowed):
         e.append(f"机关代码“{r['bureau_code']}”不存在或不在您的管辖范围内")
@@ -144,7 +171,7 @@ def _check_row(row: ImportRow, bureaus: dict[str, Bureau], allowed: set[int], to
             try:
                 v[name] = _date(r[name])
             except ValueError:
-                e.append(f"{name}“{r[name]}”不是日期（应为 2024-03-01）")
+                e.append(f"{column(name)}“{r[name]}”不是日期（应为 2024-03-01）")
     if v.get("penalty_date") and v["penalty_date"] > today:
         e.append("处罚决定日期晚于今天")
     if v.get("listed_on"):
@@ -163,12 +190,12 @@ def _check_row(row: ImportRow, bureaus: dict[str, Bureau], allowed: set[int], to
     v["measures"] = measures
     carried = r.get("penalty_carried_out", "").strip().lower()
     if carried not in TRUE | FALSE:
-        e.append("penalty_carried_out 应为 是/否")
+        e.append(f"{column('penalty_carried_out')}应为 是/否")
     v["penalty_carried_out"] = carried in TRUE
     amount = r.get("penalty_amount", "").replace(",", "").strip()
     whole = amount.isascii() and amount.isdigit()
     if amount and not whole:
-        e.append("罚款金额应为整数（元）")
+        e.append(f"{column('penalty_amount')}应为整数（元）")
     elif whole and (len(amount) > 10 or int(amount) > 2**31 - 1):
         e.append("罚款金额超出范围")
         whole = False
@@ -188,7 +215,9 @@ def check_csv(
         return report
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
-        report.file_errors.append(f"缺少列：{'、'.join(sorted(missing))}（第一行应为列名）")
+        report.file_errors.append(
+            f"缺少列：{'、'.join(column(m) for m in sorted(missing))}（第一行应为列名）"
+        )
         return report
     bureaus = {b.code: b for b in session.scalars(select(Bureau))}
     # A listing belongs to the bureau that decided it; upper bureaus watch, not act.
@@ -220,6 +249,7 @@ def _check_line(session, report, index, raw, bureaus, allowed, today, seen) -> N
     if too_long:
         row.raw = {k: val[:200] for k, val in clean.items()}
         row.errors.append(f"字段过长（最多 {MAX_FIELD_CHARS} 字）：{'、'.join(too_long)}")
+        row.errors = [f"第 {row.line} 行：{error}" for error in row.errors]
         report.rows.append(row)
         return
     _check_row(row, bureaus, allowed, today)
@@ -237,6 +267,7 @@ def _check_line(session, report, index, raw, bureaus, allowed, today, seen) -> N
             )
         ):
             row.errors.append("名单中已有该主体的这一列入决定")
+    row.errors = [f"第 {row.line} 行：{error}" for error in row.errors]
     report.rows.append(row)
 
 

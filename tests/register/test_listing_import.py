@@ -228,3 +228,21 @@ def test_decision_number_follows_the_generated_series_and_moves_it_on(session, u
     import_rows(session, admin, report.valid)
     issued = issue_document(session, admin.bureau, "decision", {"subject_name": "x"}, on=dt.date(2024, 6, 1))
     assert issued.number == "示市应急失信决〔2024〕901号"
+
+
+def test_import_errors_name_the_chinese_column_and_the_row(session):
+    from app.models import User
+    from app.register.importing import check_csv
+
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    text = csv_text(
+        row(),
+        row(subject_name="日期错", listed_on="2024-13-40", penalty_carried_out="也许", decision_number=""),
+    )
+    report = check_csv(session, admin, text)
+    errors = next(r for r in report.rows if r.line == 3).errors
+    assert "第 3 行：“列入日期”（listed_on）“2024-13-40”不是日期（应为 2024-03-01）" in errors
+    assert "第 3 行：缺少“列入决定书文号”（decision_number）" in errors
+    assert "第 3 行：“行政处罚已履行”（penalty_carried_out）应为 是/否" in errors
+    missing = check_csv(session, admin, "subject_name\nA\n").file_errors[0]
+    assert "“机关代码”（bureau_code）" in missing
