@@ -136,3 +136,23 @@ def test_case_page_shows_its_diagram_with_current_step(tab, shot):
     page.locator("#case-diagram").scroll_into_view_if_needed()
     shot(page, "designer-05-case-diagram")
     assert page.js_errors == []
+
+
+def test_properties_panel_titles_are_chinese(tab):
+    """The groups a designer opens on a task, a timer and a flow are titled in Chinese
+    (English only inside brackets, naming what the diagram stores)."""
+    import re
+
+    page = tab
+    sign_in(page, "designer")
+    page.goto("/designer/")
+    page.locator('#process-table tr[data-key="repair"]').get_by_role("link", name="编辑").click()
+    page.wait_for_selector("#designer[data-ready=true]")
+    for element in ("acceptance_review", TIMER, "gw_acceptance"):
+        page.click(f'g.djs-element[data-element-id="{element}"]')
+        page.wait_for_timeout(200)
+        titles = page.locator(".bio-properties-panel-group-header-title").all_inner_texts()
+        assert titles, element
+        english = [t for t in titles if re.search(r"[A-Za-z]{3,}", re.sub(r"（[^）]*）", "", t))]
+        assert english == [], (element, english)
+    assert page.js_errors == []
