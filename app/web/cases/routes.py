@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -73,11 +73,8 @@ def new_repair():
     if selected:
         entry = next((e for e in entries if str(e.id) == str(selected).strip()), None)
         if entry is not None:
-            checks = repair.eligibility_for(
-                db.session,
-                entry,
-                values or {"penalty_carried_out": entry.penalty_carried_out, "commitment_given": False},
-            )
+            # what the form says, not what the register says: the applicant declares it
+            checks = repair.eligibility_for(db.session, entry, values)
         values.setdefault("listing_id", selected)
     return render_template(
         "cases/new_repair.html",
@@ -110,6 +107,28 @@ def _start_with_files(fields, values: dict) -> Case:
                 field=f.id,
             )
     return case
+
+
+@bp.route("/cases/new/repair/eligibility")
+@role_required("clerk")
+def repair_eligibility():
+    """The server's own eligibility check of the application form as it stands (the
+    page's preview asks it on every change)."""
+    raw = request.args.get("listing_id", "").strip()
+    entry = None
+    if raw.isdigit() and len(raw) <= 12:
+        entry = db.session.scalar(
+            select(RegisterEntry).where(
+                RegisterEntry.id == int(raw),
+                RegisterEntry.bureau_id == current_user.bureau_id,
+                RegisterEntry.status == EntryStatus.LISTED,
+            )
+        )
+    if entry is None:
+        return jsonify({"message": "请选择本局已列入的名单记录", "checks": []}), 404
+    return jsonify(
+        {"listing_id": entry.id, "checks": repair.eligibility_for(db.session, entry, request.args)}
+    )
 
 
 @bp.route("/cases/<int:case_id>")
