@@ -13,7 +13,7 @@ from app.domain.measures import MEASURES, measure_label
 from app.domain.sectors import SECTORS
 from app.domain.situations import SITUATIONS
 from app.extensions import db
-from app.models import Case, EntryStatus, RegisterEntry
+from app.models import ACTIVE_STATUSES, Case, EntryStatus, RegisterEntry
 from app.org.access import visible_bureau_ids
 from app.register.documents import documents_for
 from app.register.exceptional_cases import REVOCABLE, WITHDRAWABLE, start_revocation, start_withdrawal
@@ -61,18 +61,22 @@ def new_listing():
     version = engine.published_version(db.session, "listing")
     if version is None:
         abort(404)
-    values, errors = {}, {}
+    values, errors, existing = {}, {}, []
     if request.method == "POST":
         fields = [f for f in engine.start_form(version) if f.id != "measures"]
         values = form_values(fields)
         values["measures"] = request.form.getlist("measures")
-        done, errors = _start_case(
-            start_listing,
-            {**values, "subjects": _submitted_subjects(), "sector": request.form.get("sector", "")},
-            "已发起列入程序，案件编号 {number}，已送法制审核",
-        )
-        if done:
-            return done
+        subjects = _submitted_subjects()
+        if not request.form.get("confirm_existing"):
+            existing = _on_the_register([s.get("credit_code") for s in subjects])
+        if not existing:
+            done, errors = _start_case(
+                start_listing,
+                {**values, "subjects": subjects, "sector": request.form.get("sector", "")},
+                "已发起列入程序，案件编号 {number}，已送法制审核",
+            )
+            if done:
+                return done
     situations = [(code, situation_choice(code)) for code in SITUATIONS]
     return render_template(
         "register/new_listing.html",
@@ -85,7 +89,26 @@ def new_listing():
         sectors=SECTORS,
         rows=range(SUBJECT_ROWS),
         form=request.form,
+        existing=existing,
     )
+
+
+def _on_the_register(codes: list) -> list[RegisterEntry]:
+    """Entries the officer can see that already carry one of these credit codes and
+    are listed or being listed: shown (with links) before a second listing starts."""
+    codes = [c.strip().upper() for c in codes if c and c.strip()][:SUBJECT_ROWS]
+    if not codes:
+        return []
+    return db.session.scalars(
+        select(RegisterEntry)
+        .where(
+            RegisterEntry.credit_code.in_(codes),
+            RegisterEntry.bureau_id.in_(visible_bureau_ids(db.session, current_user)),
+            RegisterEntry.status.in_([s.value for s in (*ACTIVE_STATUSES, EntryStatus.PROPOSED)]),
+        )
+        .order_by(RegisterEntry.id)
+        .limit(20)
+    ).all()
 
 
 @bp.route("/register")
