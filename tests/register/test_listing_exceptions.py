@@ -75,6 +75,15 @@ def test_withdrawal_after_revoked_penalty(flow, session):
         select(Document).where(Document.case_id == wid, Document.kind == "withdrawal")
     ).all()
     assert len(docs) == 2 and all(d.number.startswith("示市应急撤列〔") for d in docs)
+    early = (today() - dt.timedelta(days=3)).isoformat()  # before the decision it serves
+    refused = flow.complete(
+        "officer",
+        wid,
+        "service",
+        {"served_on": early, "method": "mail", "recipient": "北辰化工有限公司"},
+        expect=422,
+    )
+    assert "不能早于" in refused["errors"]["served_on"]
     flow.complete(
         "officer",
         wid,
@@ -129,6 +138,15 @@ def test_restoration_after_revoked_early_removal(flow, session, app):
         assert "示范化工有限公司" in public_names(flow)
         doc = session.scalar(select(Document).where(Document.case_id == vid, Document.kind == "revocation"))
         assert doc.number.startswith("示市应急撤移〔") and "提供虚假材料" in doc.fields["grounds"]
+        before = (restored_on - dt.timedelta(days=1)).isoformat()
+        refused = flow.complete(
+            "officer",
+            vid,
+            "service",
+            {"served_on": before, "method": "direct", "recipient": "示范化工有限公司"},
+            expect=422,
+        )
+        assert "撤销提前移出决定作出日期" in refused["errors"]["served_on"]
         flow.complete(
             "officer",
             vid,
