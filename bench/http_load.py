@@ -14,7 +14,6 @@ Usage: python bench/http_load.py [N=400] [CLIENTS=16] [WORKERS=4]
 from __future__ import annotations
 
 import collections
-import json
 import os
 import random
 import signal
@@ -24,8 +23,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +38,8 @@ from app.setup.database import prepare_database  # noqa: E402
 from bench.clones import clone_case  # noqa: E402
 from bench.scratch import bench_app, pct, pg_database  # noqa: E402
 from tests.helpers import entry_named, repair_data  # noqa: E402
+from tests.served import complete_over_http  # noqa: E402
+from tests.served import serve as serve_app  # noqa: E402
 
 
 def prepare(url: str, n: int) -> tuple[list[int], str]:
@@ -72,42 +71,13 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen, int]:
             "DATABASE_URL": url,
             "SECRET_KEY": "http-load-bench-key-0123456789",
             "SCHEDULER_ENABLED": "0",
-            "PORT": str(port),
-            "WEB_CONCURRENCY": str(workers),
-            "WEB_THREADS": "4",
         }
     )
-    served = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "app:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
-                return served, port
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(served.pid, signal.SIGKILL)
-    raise SystemExit("gunicorn did not start")
+    return serve_app(env, port, workers), port
 
 
 def complete(port: int, token: str, item_id: int) -> int:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/tasks/{item_id}/complete",
-        data=json.dumps({"data": {"outcome": "accept"}}).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    return complete_over_http(port, token, item_id, {"outcome": "accept"})
 
 
 def main() -> None:

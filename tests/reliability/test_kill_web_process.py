@@ -5,7 +5,6 @@ and timer rows (`flask consistency check`), and the unfinished work can go on.""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import signal
 import socket
@@ -13,8 +12,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,7 @@ from app.extensions import db
 from app.models import AuditEvent, Bureau, EntryStatus, RegisterEntry, TaskItem, User
 from app.org.tokens import issue_token
 from tests.helpers import repair_data
+from tests.served import complete_over_http, serve
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL"),
@@ -55,37 +53,11 @@ def _environment(url: str) -> dict:
 
 
 def _serve(env: dict, port: int) -> subprocess.Popen:
-    served = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "app:create_app()"],
-        cwd=ROOT,
-        env={**env, "PORT": str(port), "WEB_CONCURRENCY": "2", "WEB_THREADS": "4"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: kill -9 hits master and workers
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
-                return served
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(served.pid, signal.SIGKILL)
-    raise AssertionError("gunicorn did not come up")
+    return serve(env, port, workers=2, wait_seconds=90)
 
 
 def _complete(port: int, token: str, item_id: int) -> int:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/tasks/{item_id}/complete",
-        data=json.dumps({"data": {"outcome": "accept"}}).encode(),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    return complete_over_http(port, token, item_id, {"outcome": "accept"}, timeout=30)
 
 
 def _consistency(env: dict) -> subprocess.CompletedProcess:
