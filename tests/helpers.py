@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.models import RegisterEntry
+from app.models import EntryStatus, RegisterEntry
 
 
 def entry_named(session, name: str) -> RegisterEntry:
@@ -21,3 +21,13 @@ def repair_data(entry_id: int, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def listed_city_entries(session) -> list[RegisterEntry]:
+    """The city bureau's listed entries of units (with a credit code), oldest first."""
+    entries = session.scalars(
+        select(RegisterEntry)
+        .where(RegisterEntry.status == EntryStatus.LISTED, RegisterEntry.credit_code.is_not(None))
+        .order_by(RegisterEntry.id)
+    ).all()
+    return [e for e in entries if e.bureau.code == "CITY"]

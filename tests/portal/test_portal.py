@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.clock import today
-from app.models import AuditEvent, Case, DocumentReceipt, EntryStatus, RegisterEntry
+from app.models import AuditEvent, Case, DocumentReceipt, RegisterEntry
+from tests.helpers import listed_city_entries
 from tests.register.conftest import UNIT_CODE, Flow
 
 PASSWORD = "Portal-pass-2026"
@@ -16,12 +17,7 @@ PASSWORD = "Portal-pass-2026"
 
 @pytest.fixture()
 def listed(session):
-    entries = session.scalars(
-        select(RegisterEntry)
-        .where(RegisterEntry.status == EntryStatus.LISTED, RegisterEntry.credit_code.is_not(None))
-        .order_by(RegisterEntry.id)
-    ).all()
-    return [e for e in entries if e.bureau.code == "CITY"]
+    return listed_city_entries(session)
 
 
 @pytest.fixture()
