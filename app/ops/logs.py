@@ -13,6 +13,7 @@ from flask_login import current_user
 from app.ops.metrics import route_of
 
 request_log = logging.getLogger("app.requests")
+ENGINE_LOGGERS = ("spiff", "spiff.task", "spiff.workflow")
 FIELDS = (
     "event",
     "method",
@@ -60,6 +61,10 @@ def configure(app: Flask) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # SpiffWorkflow logs every task state change at INFO: dozens of lines a step, and
+    # formatting them costs more than the step.  What a case did is in its history.
+    for name in ENGINE_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def register(app: Flask) -> None:
