@@ -29,6 +29,8 @@ def visible_row(session: Session, user: User, model, row_id: int | None):
     """The row of `model` (anything with a bureau_id) when it exists and lies in a bureau
     the user may see; None otherwise (not visible reads as absent)."""
     row = session.get(model, row_id) if row_id is not None else None
-    if row is None or row.bureau_id not in visible_bureau_ids(session, user):
+    if row is None:
         return None
+    if row.bureau_id != user.bureau_id and row.bureau_id not in visible_bureau_ids(session, user):
+        return None  # (the user's own bureau is the usual case: no need to read the tree)
     return row

@@ -57,7 +57,10 @@ def connect(app: Flask) -> None:
         incidents.flush(db.session)
         return response
 
+    from sqlalchemy import select
+
     from app.models import User
+    from app.org.tokens import user_details
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -66,7 +69,8 @@ def connect(app: Flask) -> None:
         user_id, _, generation = session_id.partition(":")
         if not user_id.isdigit() or not generation.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        stmt = select(User).where(User.id == int(user_id)).options(*user_details())
+        user = db.session.execute(stmt).unique().scalar_one_or_none()
         if user is None or not user.active or user.session_generation != int(generation):
             return None
         return user
