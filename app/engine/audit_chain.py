@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.engine.txn import memory
 from app.models import AuditEvent, Case
 
 
@@ -41,22 +42,45 @@ def event_hash(prev_hash: str | None, event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# Per transaction (app.engine.txn): the cases it holds locked, and the newest hash of
+# each of their chains.  A locked case has no other writer, so its head is known after
+# the first read, and every further event of the step needs neither a query nor a
+# flush of its own.
+
+
+def note_locked(session: Session, case_id: int) -> None:
+    memory(session, "locked")[case_id] = True
+
+
+def _locked(session: Session, case_id: int | None) -> bool:
+    return case_id is not None and case_id in memory(session, "locked")
+
+
 def chain_head(session: Session, case_id: int | None) -> str | None:
     """The hash of the case's newest event (pending ones included)."""
-    if case_id is not None and session.get_bind().dialect.name == "postgresql":
-        # writers that did not lock the case (supervisors' notes) queue here, so the
-        # chain never forks; the engine's steps hold this lock already
-        session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+    heads = memory(session, "audit_heads")
+    if case_id is not None and case_id in heads:
+        return heads[case_id]
+    if case_id is not None and not _locked(session, case_id):
+        if session.get_bind().dialect.name == "postgresql":
+            # writers that did not lock the case (supervisors' notes) queue here, so
+            # the chain never forks; the engine's steps hold this lock already
+            session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+            note_locked(session, case_id)
     where = AuditEvent.case_id == case_id if case_id is not None else AuditEvent.case_id.is_(None)
     return session.scalar(select(AuditEvent.hash).where(where).order_by(AuditEvent.id.desc()).limit(1))
 
 
 def seal(session: Session, event: AuditEvent) -> None:
-    """Link a new event to its case's chain and add it to the session."""
+    """Link a new event to its case's chain and add it to the session.  Events of a
+    locked case are inserted at the next flush, in the order they were added."""
     event.prev_hash = chain_head(session, event.case_id)
     event.hash = event_hash(event.prev_hash, event)
     session.add(event)
-    session.flush()
+    if _locked(session, event.case_id):
+        memory(session, "audit_heads")[event.case_id] = event.hash
+    else:
+        session.flush()
 
 
 @dataclass

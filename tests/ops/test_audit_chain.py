@@ -59,3 +59,34 @@ def test_verify_reports_a_deleted_row(api, session, runner):
     assert (
         result.exit_code == 1 and f"event {chain[2].id}" in result.output and "link broken" in result.output
     )
+
+
+def test_a_step_that_writes_several_events_keeps_one_chain(api, session, open_task):
+    """Accepting an application writes the 受理通知书 record and the completion in one
+    step: the second links to the first without reading the chain again."""
+    case_id = started_case(api, session)
+    task = open_task(case_id, "acceptance_review")
+    response = api("clerk")("POST", f"/api/tasks/{task.id}/complete", {"data": {"outcome": "accept"}})
+    assert response.status_code == 200
+    chain = events(session, case_id)
+    actions = [e.action for e in chain]
+    assert actions.index("documents") < actions.index("complete")
+    for before, after in zip(chain, chain[1:]):
+        assert after.prev_hash == before.hash
+    assert verify(session)[1] is None
+
+
+def test_a_rolled_back_step_leaves_no_remembered_head(api, session, app):
+    """What a transaction remembers of a locked case's chain goes with a rollback: the
+    next event links to the newest event that was kept."""
+    from app.engine import store
+
+    case_id = started_case(api, session)
+    kept = events(session, case_id)[-1]
+    case = store.lock_case(session, case_id)
+    store.audit(session, case, None, "note", summary="将被撤销")
+    session.rollback()
+    event = store.audit(session, store.lock_case(session, case_id), None, "note", summary="保留")
+    session.commit()
+    assert event.prev_hash == kept.hash
+    assert verify(session)[1] is None
