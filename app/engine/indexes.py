@@ -53,10 +53,13 @@ def step_key(meta: dict, task) -> str:
     return element_id if owner in (None, meta.get("process_id")) else f"{owner}:{element_id}"[:100]
 
 
-def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> list[dict]:
+def sync_indexes(
+    session: Session, case: Case, workflow, at: dt.datetime, *, version_changed: bool = False
+) -> list[dict]:
     """Bring task_item and timer rows in line with the workflow.  New rows go in as
     one bulk INSERT per table: this runs on every engine step.  Returns the timers
-    armed by this step."""
+    armed by this step.  `version_changed`: the case moved to another version (its old
+    one may have left rows this one's diagram would not explain)."""
     meta = callee_meta(case.process_version.meta, getattr(workflow, "bound", None))
     steps = meta.get("steps", {})
     timer_meta = meta.get("timers", {})
@@ -142,12 +145,25 @@ def sync_indexes(session: Session, case: Case, workflow, at: dt.datetime) -> lis
         session.execute(insert(Timer), new_timers)
     if new_items:
         session.execute(insert(TaskItem), new_items)
-    sync_subscriptions(session, case, workflow, at)
+    if version_changed or may_wait_for_messages(meta):
+        sync_subscriptions(session, case, workflow, at)
     session.flush()
     return new_timers
 
 
 # --- messages ----------------------------------------------------------------
+
+
+def may_wait_for_messages(meta: dict) -> bool:
+    """Whether a case of this version can ever wait for a message (a catching event
+    other than a start of the process itself, or a call whose callee may): if not, it
+    has no subscriptions to keep in line."""
+    if "messages" not in meta:  # a version stored before its messages were noted
+        return True
+    messages = meta["messages"] or {}
+    return bool(set(messages.get("catches") or ()) - set(messages.get("starts") or ())) or bool(
+        meta.get("calls")
+    )
 
 
 def waiting_messages(workflow) -> list:

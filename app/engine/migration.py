@@ -115,7 +115,7 @@ def migrate(session: Session, case_id: int, to_version, actor: User | None, dry_
         data={"from": source.number, "to": target.number, "mapping": report["mapping"]},
         at=at,
     )
-    sync_indexes(session, case, moved, at)
+    sync_indexes(session, case, moved, at, version_changed=True)
     return {**report, "migrated": True}
 
 

@@ -278,11 +278,6 @@ def _open_item(session: Session, task_item_id: int) -> TaskItem:
     return item
 
 
-def _reread_claim(session: Session, item: TaskItem) -> None:
-    """With the case locked, read again what another transaction may have changed."""
-    session.refresh(item, ["completed_at", "completed_by_id", "outcome", "claimed_by_id"])
-
-
 def _refuse_if_closed(item: TaskItem) -> None:
     if item.completed_at is not None:
         local = item.completed_at.astimezone(SHANGHAI)
@@ -293,8 +288,7 @@ def _refuse_if_closed(item: TaskItem) -> None:
 
 def claim(session: Session, task_item_id: int, actor: User) -> TaskItem:
     item = _open_item(session, task_item_id)
-    store.lock_case(session, item.case_id)
-    _reread_claim(session, item)
+    store.lock_case_of_task(session, item)
     _refuse_if_closed(item)
     check_can_act(item, actor)
     if item.claimed_by_id != actor.id:
@@ -305,8 +299,7 @@ def claim(session: Session, task_item_id: int, actor: User) -> TaskItem:
 
 def unclaim(session: Session, task_item_id: int, actor: User) -> TaskItem:
     item = _open_item(session, task_item_id)
-    store.lock_case(session, item.case_id)
-    _reread_claim(session, item)
+    store.lock_case_of_task(session, item)
     _refuse_if_closed(item)
     if item.claimed_by_id is None:
         return item
@@ -331,8 +324,7 @@ def complete(
     gives to them; the caller has checked that the case and the step are theirs, so the
     lane's role and any officer's claim are not required of the actor."""
     item = _open_item(session, task_item_id)
-    case = store.lock_case(session, item.case_id)
-    _reread_claim(session, item)
+    case = store.lock_case_of_task(session, item)
     _refuse_if_closed(item)
     if not as_party:
         check_can_act(item, actor)
@@ -350,13 +342,9 @@ def complete(
     if task is None:
         raise Conflict("该任务已不再需要办理（流程已转向其他环节）")
     kinds = done_kinds(case.process_version, task.data)
-    clean, errors = forms.validate(
-        task_form(case.process_version, item.step, case),
-        submitted,
-        task.data,
-        kinds,
-        case_files(session, case),
-    )
+    fields = task_form(case.process_version, item.step, case)
+    files = case_files(session, case) if any(f.type == "file" for f in fields) else {}
+    clean, errors = forms.validate(fields, submitted, task.data, kinds, files)
     if errors:
         raise FormInvalid(errors)
     at = now()

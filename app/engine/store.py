@@ -15,16 +15,17 @@ from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload, object_session, undefer
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app.calendar.workdays import local_date
 from app.clock import now
-from app.engine import audit_chain, binding, incidents, limits, state
+from app.engine import audit_chain, binding, incidents, limits, state, txn
 from app.engine.errors import Conflict, InvalidProcess, ProcessFailure
 from app.engine.expressions import ExpressionError
 from app.engine.functions import RunContext, current_run
 from app.engine.indexes import is_timer_event, step_key, sync_indexes, timer_due
 from app.engine.messages import engine_message
-from app.models import AuditEvent, Case, CaseStatus, Incident, ProcessVersion, User
+from app.models import AuditEvent, Case, CaseStatus, Incident, ProcessVersion, TaskItem, User
 
 RESULT_KEY = "case_result"
 MAX_CACHED_SPECS = 64
@@ -57,20 +58,77 @@ def lock_case(session: Session, case_id: int, *, skip_locked: bool = False) -> C
     """The case row, locked for this transaction.  With `skip_locked` a case another
     transaction holds is passed over (None; SKIP LOCKED on PostgreSQL); without it a
     missing case is a Conflict."""
-    # lazyload: the version and bureau are usually in the session already.
-    # populate_existing: the case may already sit in the session from before the lock;
-    # what counts is the row as it is now that we hold it.
-    stmt = (
-        select(Case)
-        .options(lazyload("*"), undefer(Case.state))
-        .where(Case.id == case_id)
+    loaded = _related_in_session(session, case_id)
+    row = session.execute(_locking(select(Case), skip_locked).where(Case.id == case_id)).one_or_none()
+    if row is None:
+        if skip_locked:
+            return None
+        raise Conflict("案件不存在")
+    return _locked(session, row, loaded)
+
+
+CLAIM_COLUMNS = ("completed_at", "completed_by_id", "outcome", "claimed_by_id")
+
+
+def lock_case_of_task(session: Session, item: TaskItem) -> Case:
+    """The task's case, locked, with the task's claim and completion read again in the
+    same statement: another transaction may have claimed or completed it meanwhile."""
+    loaded = _related_in_session(session, item.case_id)
+    columns = [getattr(TaskItem, name) for name in CLAIM_COLUMNS]
+    stmt = _locking(select(Case), False).add_columns(*columns)
+    row = session.execute(
+        stmt.join(TaskItem, TaskItem.case_id == Case.id).where(TaskItem.id == item.id)
+    ).one_or_none()
+    if row is None:
+        raise Conflict("案件不存在")
+    for name, value in zip(CLAIM_COLUMNS, row[2:]):
+        set_committed_value(item, name, value)
+    session.expire(item, ["claimed_by", "completed_by"])  # loaded again if a message names them
+    return _locked(session, row, loaded)
+
+
+def _locking(stmt, skip_locked: bool):
+    """The case and whether a failed step left it an open incident, with the lock.
+    lazyload: the version and bureau are usually in the session already.
+    populate_existing: the case may already sit in the session from before the lock;
+    what counts is the row as it is now that we hold it."""
+    open_incident = (
+        select(Incident.id)
+        .where(Incident.case_id == Case.id, Incident.kind == "step", Incident.resolved_at.is_(None))
+        .exists()
+    )
+    return (
+        stmt.add_columns(open_incident.label("open_incident"))
+        .options(lazyload(Case.process_version), lazyload(Case.bureau), lazyload(Case.started_by))
+        .options(undefer(Case.state))
         .with_for_update(skip_locked=skip_locked, of=Case)
         .execution_options(populate_existing=True)
     )
-    case = session.execute(stmt).unique().scalar_one_or_none()
-    if case is None and not skip_locked:
-        raise Conflict("案件不存在")
+
+
+def _locked(session: Session, row, loaded: dict) -> Case:
+    case = row[0]
+    _keep_related(case, loaded)
+    audit_chain.note_locked(session, case.id)
+    txn.memory(session, "open_step_incident")[case.id] = bool(row[1])
     return case
+
+
+_KEPT = ("process_version", "bureau")
+
+
+def _related_in_session(session: Session, case_id: int) -> dict:
+    """The version and bureau of a case already in the session.  Reading the case
+    again (populate_existing) drops its references to them, and the session holds
+    objects weakly: without these references they would be read again."""
+    case = session.identity_map.get(identity_key(Case, case_id))
+    return {name: case.__dict__[name] for name in _KEPT if case is not None and name in case.__dict__}
+
+
+def _keep_related(case: Case, loaded: dict) -> None:
+    for name, related in loaded.items():
+        if related is not None and getattr(case, f"{name}_id") == related.id:
+            set_committed_value(case, name, related)
 
 
 def restore(case: Case):
@@ -242,7 +300,10 @@ def _cn(day: dt.date) -> str:
 
 
 def _resolve_step_incidents(session: Session, case: Case, at: dt.datetime) -> None:
-    """A step that fails before left an incident; a step that now succeeds ends it."""
+    """A step that fails before left an incident; a step that now succeeds ends it.
+    (The locked read said whether there is one: most steps need no statement here.)"""
+    if txn.memory(session, "open_step_incident").get(case.id) is False:
+        return
     session.execute(
         update(Incident)
         .where(Incident.case_id == case.id, Incident.kind == "step", Incident.resolved_at.is_(None))
