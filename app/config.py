@@ -98,6 +98,14 @@ class Defaults:
     # The bureau (code or name) this deployment is set up for: it owns the shipped
     # workflows, so its designers and those of the bureaus above it edit and publish them.
     DEPLOYMENT_BUREAU = "CITY"
+    # The supervisor board's counts (app/supervision/board_counts.py): a view with fewer
+    # open rows than this is counted on every request; a larger one's counts are kept
+    # in the database, taken again by the scheduler this often while the view is in use,
+    # and by the request itself once they are older than the maximum age.
+    BOARD_LIVE_COUNT_ROWS = 20_000
+    BOARD_COUNTS_REFRESH_SECONDS = 60
+    BOARD_COUNTS_MAX_AGE_SECONDS = 180
+    BOARD_COUNTS_MAX_ENTRIES = 500
 
 
 ENV_KEYS = (
@@ -129,6 +137,9 @@ ENV_KEYS = (
     "ATTACHMENT_DIR",
     "ATTACHMENT_MAX_BYTES",
     "DEPLOYMENT_BUREAU",
+    "BOARD_LIVE_COUNT_ROWS",
+    "BOARD_COUNTS_REFRESH_SECONDS",
+    "BOARD_COUNTS_MAX_AGE_SECONDS",
 )
 BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB", "SESSION_COOKIE_SECURE"}
 INTEGER_KEYS = {
@@ -137,6 +148,9 @@ INTEGER_KEYS = {
     "MAIL_PORT",
     "DIGEST_HOUR",
     "ATTACHMENT_MAX_BYTES",
+    "BOARD_LIVE_COUNT_ROWS",
+    "BOARD_COUNTS_REFRESH_SECONDS",
+    "BOARD_COUNTS_MAX_AGE_SECONDS",
 }
 
 

@@ -24,6 +24,7 @@ from app.notify import sending as notify_sending
 from app.ops import status
 from app.partners.delivery import deliver_due
 from app.platforms import jobs as platform_jobs
+from app.supervision import board_counts
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,12 @@ def _send_notifications(session) -> None:
         log.info("notifications: %d digest(s) queued, %d message(s) sent", queued, sent)
 
 
+def _board_counts(session) -> None:
+    counted = board_counts.refresh(session)
+    if counted:
+        log.info("board counts: %d view(s) counted", counted)
+
+
 def _job(app: Flask, work) -> None:
     """A thin job: enter the app context, do the work with the request-free session."""
     with app.app_context():
@@ -148,6 +155,7 @@ def _add_jobs(scheduler, app: Flask) -> None:
         ("deliver_webhooks", _deliver_webhooks, every),
         ("send_notifications", _send_notifications, every),
         ("platforms", _platform_files, {"minutes": app.config["PLATFORM_EXPORT_MINUTES"]}),
+        ("board_counts", _board_counts, {"seconds": app.config["BOARD_COUNTS_REFRESH_SECONDS"]}),
     )
     for job_id, work, interval in jobs:
         scheduler.add_job(

@@ -2,6 +2,7 @@
 
 from app.models.attachment import Attachment
 from app.models.base import Base
+from app.models.board import BoardCount
 from app.models.calendar import CalendarYear, HolidayOverride
 from app.models.case import AuditEvent, Case, CaseStatus, Notification, TaskItem, Timer
 from app.models.imports import ImportUpload
@@ -30,6 +31,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "Attachment",
     "Base",
+    "BoardCount",
     "ApiToken",
     "Bureau",
     "Role",

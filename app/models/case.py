@@ -84,6 +84,15 @@ class TaskItem(Base):
             postgresql_where=text("completed_at IS NULL"),
             sqlite_where=text("completed_at IS NULL"),
         ),
+        # The board's last pages: open tasks without a due time, by creation (0020).
+        Index(
+            "ix_task_board_undated",
+            "created_at",
+            "id",
+            "bureau_id",
+            postgresql_where=text("completed_at IS NULL AND due_at IS NULL"),
+            sqlite_where=text("completed_at IS NULL AND due_at IS NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_instance.id", ondelete="CASCADE"), index=True)

@@ -26,10 +26,10 @@ from app.calendar.urgency import (
     working_days_late,
 )
 from app.models import Bureau, Case, Timer, User
+from app.supervision.board_counts import board_counts, setting
 from app.supervision.board_sql import (
     UNCLAIMED,
     Criteria,
-    count_states,
     decode_cursor,
     encode_cursor,
     page_rows,
@@ -168,6 +168,10 @@ class BoardPage:
     horizon: dt.datetime  # end of the "due soon" window
     at: dt.datetime
     total: int = 0
+    # when the counts (and total) were taken; the rows are always read at `at`
+    counts_at: dt.datetime | None = None
+    counts_live: bool = True  # counted for this page, or kept (see board_counts)
+    counts_every: int = 0  # seconds between the scheduler's counts of a kept view
     process_names: dict[str, str] = field(default_factory=dict)
     next_after: str | None = None  # the cursor of the page after this one, if there is one
 
@@ -195,22 +199,25 @@ def load_board(
         officer=f.officer,
     )
     horizon = due_soon_horizon(at, f.within, overrides)
-    counts = count_states(session, criteria, at, horizon)
+    counts = board_counts(session, criteria, f.within, at, horizon)
     page = BoardPage(
         rows=[],
-        counts={k: counts[k] for k in STATES},
+        counts={k: counts.values[k] for k in STATES},
         filter=f,
         horizon=horizon,
         at=at,
-        total=counts[f.state],
+        total=counts.values[f.state],
+        counts_at=counts.taken_at,
+        counts_live=counts.live,
+        counts_every=setting("BOARD_COUNTS_REFRESH_SECONDS"),
     )
-    if not page.total:
+    if counts.live and not page.total:
         return page
+    # kept counts may be a minute old: the rows are read whatever they say
     rows, last = page_rows(
         session,
         criteria,
         f.state,
-        counts,
         at,
         horizon,
         offset=(f.page - 1) * f.per_page,

@@ -193,7 +193,6 @@ def page_rows(
     session: Session,
     c: Criteria,
     state: str,
-    counts: dict[str, int],
     at: dt.datetime,
     horizon: dt.datetime,
     offset: int,
@@ -207,14 +206,17 @@ def page_rows(
     both databases answer by walking an index (PostgreSQL does not push the order into
     the arms of a UNION ALL); the keys are merged here and the page's rows fetched by id.
     With `after` (keyset paging) each kind seeks past the cursor instead of reading and
-    skipping `offset` rows, so a deep page costs what the first one does."""
+    skipping `offset` rows, so a deep page costs what the first one does.
+
+    The page relies on no count (the counts may be kept, app.supervision.board_counts):
+    where the rows with a due time end is seen from the rows themselves."""
     if after is not None:
         offset = 0
-    dated = counts[state] - (counts["undated"] if state == "pending" else 0)
     branches = _branches(session, c)
     rows: list = []
     last: Cursor | None = None
-    if (after is None and offset < dated) or (after is not None and after[0] == "d"):
+    dated_seen = 0  # rows with a due time up to this page's end (all of them when fewer)
+    if after is None or after[0] == "d":
         streams = []
         for index, b in enumerate(branches):
             stmt = (
@@ -234,18 +236,23 @@ def page_rows(
             if state != "pending":
                 stmt = stmt.where(state_condition(b.due, b.warn, state, at, horizon))
             streams.append([(due, key, index) for due, key in session.execute(stmt)])
-        keys = list(islice(heapq.merge(*streams), offset, offset + limit))
+        merged = list(islice(heapq.merge(*streams), offset + limit))
+        dated_seen = len(merged)
+        keys = merged[offset:]
         found: dict[tuple[int, int], dict] = {}
         for index, b in enumerate(branches):
             ids = [key for _due, key, i in keys if i == index]
             if ids:
                 for row in session.execute(b.select.where(b.key.in_(ids))).mappings():
                     found[(index, row["ref_id"])] = row
-        rows = [found[(index, key)] for _due, key, index in keys]
+        # a row completed between the two reads is left out, not shown stale
+        rows = [found[(index, key)] for _due, key, index in keys if (index, key) in found]
         if keys:
             due, key, index = keys[-1]
             last = ("d", due, index, key)
-    if state == "pending" and len(rows) < limit and counts["undated"]:
+    ran_out = (after is not None and after[0] == "u") or dated_seen < offset + limit
+    if state == "pending" and ran_out and len(rows) < limit:
+        # the dated rows ran out before this page's end: the undated follow
         stmt = (
             branches[0]
             .select.where(TaskItem.due_at.is_(None))
@@ -258,7 +265,7 @@ def page_rows(
                 or_(TaskItem.created_at > created, and_(TaskItem.created_at == created, TaskItem.id > key))
             )
         elif after is None:
-            stmt = stmt.offset(max(0, offset - dated))
+            stmt = stmt.offset(max(0, offset - dated_seen))
         undated = session.execute(stmt).mappings().all()
         rows += undated
         if undated:

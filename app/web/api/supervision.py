@@ -1,7 +1,10 @@
 """JSON API of the supervisor console (token authenticated, supervisors only).
 
 GET  /api/timers?state=overdue|due_soon|pending&bureau=&process=&step=&officer=&within=&page=&per_page=
-     -> {"timers": [...], "counts": {...}, "total", "page", "per_page"}; visible bureaus only.
+     -> {"timers": [...], "counts": {...}, "total", "page", "per_page", "next_after",
+         "due_soon_until", "counts_at", "counts_live"}; visible bureaus only.  The rows
+     are read live; on large views the counts and total are kept, as of counts_at
+     (counts_live false; see app.supervision.board_counts).
      Each row is an open task or a pending timer that guards no open task.
      overdue_working_days: working days past the due date (> 0), 0 when due today,
      minus the working days left otherwise; null without a due date.
@@ -99,6 +102,9 @@ def list_board_timers():
             "per_page": board_filter.per_page,
             "next_after": page.next_after,  # ?after=… gives the next page (keyset paging)
             "due_soon_until": iso(page.horizon),
+            # the counts and total may be kept (large views): when they were taken; the rows are live
+            "counts_at": iso(page.counts_at),
+            "counts_live": page.counts_live,
         }
     )
 
