@@ -17,6 +17,7 @@ from app.models import Bureau, Case, ProcessVersion, TaskItem, Timer, User, User
 
 # Monday 2026-03-09, 10:00 in Shanghai: a week without holidays on either side.
 MONDAY = dt.datetime(2026, 3, 9, 10, 0, tzinfo=cal.SHANGHAI)
+DAY = dt.timedelta(days=1)
 
 TIMER = """<bpmn:boundaryEvent id="{id}" name="{name}" attachedToRef="handle" cancelActivity="false">
       <bpmn:extensionElements><camunda:properties><camunda:property name="timer_kind" value="{kind}" /></camunda:properties></bpmn:extensionElements>{outgoing}
@@ -220,3 +221,20 @@ def index_case(session, bureau):
         return case, task
 
     return make
+
+
+@pytest.fixture()
+def crafted(clock, index_case, user, bureau):
+    """Monday 10:00.  City: A overdue a week (claimed), B due tomorrow, C due in 10 days,
+    D without a due date.  County: E overdue 1 day, F due in 9 days but warned, G a wait timer."""
+    verifier = user("verifier")
+    rows = {
+        "A": index_case("CITY", -7 * DAY, claimed_by=verifier),
+        "B": index_case("CITY", DAY, step="decision", role="leader"),
+        "C": index_case("CITY", 10 * DAY),
+        "D": index_case("CITY", None, step="acceptance_review", role="clerk"),
+        "E": index_case("COUNTY", -3 * DAY),  # Friday 10:00 -> 1 working day
+        "F": index_case("COUNTY", 9 * DAY, warn_in=-DAY),
+        "G": index_case("COUNTY", 30 * DAY, timer_kind="wait"),
+    }
+    return {name: case.number for name, (case, _task) in rows.items()}

@@ -12,23 +12,6 @@ from app.supervision.board import BoardFilter
 DAY = dt.timedelta(days=1)
 
 
-@pytest.fixture()
-def crafted(clock, index_case, user, bureau):
-    """Monday 10:00.  City: A overdue a week (claimed), B due tomorrow, C due in 10 days,
-    D without a due date.  County: E overdue 1 day, F due in 9 days but warned, G a wait timer."""
-    verifier = user("verifier")
-    rows = {
-        "A": index_case("CITY", -7 * DAY, claimed_by=verifier),
-        "B": index_case("CITY", DAY, step="decision", role="leader"),
-        "C": index_case("CITY", 10 * DAY),
-        "D": index_case("CITY", None, step="acceptance_review", role="clerk"),
-        "E": index_case("COUNTY", -3 * DAY),  # Friday 10:00 -> 1 working day
-        "F": index_case("COUNTY", 9 * DAY, warn_in=-DAY),
-        "G": index_case("COUNTY", 30 * DAY, timer_kind="wait"),
-    }
-    return {name: case.number for name, (case, _task) in rows.items()}
-
-
 def numbers(response) -> list[str]:
     assert response.status_code == 200, response.get_json()
     return [t["case_number"] for t in response.get_json()["timers"]]
