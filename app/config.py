@@ -102,7 +102,7 @@ class Defaults:
     # open rows than this is counted on every request; a larger one's counts are kept
     # in the database, taken again by the scheduler this often while the view is in use,
     # and by the request itself once they are older than the maximum age.
-    BOARD_LIVE_COUNT_ROWS = 20_000
+    BOARD_LIVE_COUNT_ROWS = 10_000
     BOARD_COUNTS_REFRESH_SECONDS = 60
     BOARD_COUNTS_MAX_AGE_SECONDS = 180
     BOARD_COUNTS_MAX_ENTRIES = 500

@@ -139,17 +139,18 @@ def remind_task(
     return note
 
 
-def reassign_candidates(session: Session, bureau_id: int, roles: set[str]) -> dict[str, list[User]]:
-    """Role -> the active users of a bureau holding it: whom its tasks may go to."""
-    choices: dict[str, list[User]] = {}
+def reassign_candidates(session: Session, bureau_id: int, roles: set[str]) -> dict[str, list]:
+    """Role -> (id, display_name) of the active users of a bureau holding it: whom its
+    tasks may go to.  Columns, not users: the board asks on every page."""
+    choices: dict[str, list] = {}
     if roles:
-        for role, user in session.execute(
-            select(UserRole.role, User)
+        for row in session.execute(
+            select(UserRole.role, User.id, User.display_name)
             .join(User, User.id == UserRole.user_id)
             .where(User.bureau_id == bureau_id, User.active.is_(True), UserRole.role.in_(roles))
             .order_by(User.username)
-        ).unique():
-            choices.setdefault(role, []).append(user)
+        ):
+            choices.setdefault(row.role, []).append(row)
     return choices
 
 

@@ -43,7 +43,7 @@ from app.supervision.scope import steps_of_kind
 log = logging.getLogger(__name__)
 
 DEFAULTS = {
-    "BOARD_LIVE_COUNT_ROWS": 20_000,
+    "BOARD_LIVE_COUNT_ROWS": 10_000,
     "BOARD_COUNTS_REFRESH_SECONDS": 60,
     "BOARD_COUNTS_MAX_AGE_SECONDS": 180,
     "BOARD_COUNTS_MAX_ENTRIES": 500,

@@ -36,7 +36,7 @@ def show_board():
         states=STATES,
         unclaimed=UNCLAIMED,
         bureaus=bureau_tree(db.session, ids),
-        processes=process_names(db.session),
+        processes=page.process_names or process_names(db.session),
         steps=step_choices(db.session),
         officers=officer_choices(db.session, ids),
         # reassignment only inside the supervisor's own bureau
