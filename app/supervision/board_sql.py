@@ -227,11 +227,14 @@ def page_rows(
             )
             if after is not None:
                 _, due, after_index, key = after
-                # past (due, key, index) of the cursor, in the merged order
+                # past (due, key, index) of the cursor, in the merged order; the plain
+                # due >= bound is what lets the index seek there (an OR alone is only a
+                # filter, read from the index's start: 66 ms at a million rows)
                 stmt = stmt.where(
+                    b.due >= due,
                     or_(
                         b.due > due, and_(b.due == due, b.key > key if index <= after_index else b.key >= key)
-                    )
+                    ),
                 )
             if state != "pending":
                 stmt = stmt.where(state_condition(b.due, b.warn, state, at, horizon))
@@ -262,7 +265,8 @@ def page_rows(
         if after is not None and after[0] == "u":
             _, created, key = after
             stmt = stmt.where(
-                or_(TaskItem.created_at > created, and_(TaskItem.created_at == created, TaskItem.id > key))
+                TaskItem.created_at >= created,
+                or_(TaskItem.created_at > created, and_(TaskItem.created_at == created, TaskItem.id > key)),
             )
         elif after is None:
             stmt = stmt.offset(max(0, offset - dated_seen))
