@@ -102,7 +102,7 @@ def board_counts(session: Session, c: Criteria, within: int, at: dt.datetime, ho
     """The counts of one view: live when the view is small, else kept (see the module)."""
     scope = scope_of(c, within)
     key = scope_key(scope)
-    row = session.get(BoardCount, key)
+    row = session.get(BoardCount, key, populate_existing=True)  # another process may have counted
     large = setting("BOARD_LIVE_COUNT_ROWS")
     if row is not None and row.pending >= large:
         if at - row.taken_at <= dt.timedelta(seconds=setting("BOARD_COUNTS_MAX_AGE_SECONDS")):
@@ -117,9 +117,12 @@ def board_counts(session: Session, c: Criteria, within: int, at: dt.datetime, ho
     return Counts(values, at, live=values["pending"] < large)
 
 
-def _commit(session: Session) -> None:
-    """Commit the kept counts; a failure only costs the next request a count."""
+def _commit(session: Session, write=None) -> None:
+    """Write and commit the kept counts.  A failure (two processes pruning at once, a
+    lock timeout) only costs a later request a count: the page is still answered."""
     try:
+        if write is not None:
+            write()
         session.commit()
     except SQLAlchemyError as exc:
         session.rollback()
@@ -136,16 +139,18 @@ def store(
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(BoardCount).values(key=key, scope=scope, used_at=at, **fields)
     update = fields | ({"used_at": at} if read else {})
-    session.execute(stmt.on_conflict_do_update(index_elements=[BoardCount.key], set_=update))
-    excess = (session.scalar(select(func.count()).select_from(BoardCount)) or 0) - setting(
-        "BOARD_COUNTS_MAX_ENTRIES"
-    )
-    if excess > 0:
-        oldest = select(BoardCount.key).order_by(BoardCount.used_at, BoardCount.key).limit(excess)
-        session.execute(delete(BoardCount).where(BoardCount.key.in_(oldest.scalar_subquery())))
+    limit = setting("BOARD_COUNTS_MAX_ENTRIES")
+
+    def write() -> None:
+        session.execute(stmt.on_conflict_do_update(index_elements=[BoardCount.key], set_=update))
+        excess = (session.scalar(select(func.count()).select_from(BoardCount)) or 0) - limit
+        if excess > 0:
+            oldest = select(BoardCount.key).order_by(BoardCount.used_at, BoardCount.key).limit(excess)
+            session.execute(delete(BoardCount).where(BoardCount.key.in_(oldest.scalar_subquery())))
+
+    _commit(session, write)
     for kept in [o for o in session.identity_map.values() if isinstance(o, BoardCount)]:
         session.expire(kept)  # stale after the upsert
-    _commit(session)
 
 
 def default_scopes(session: Session) -> dict[str, dict]:
