@@ -55,10 +55,10 @@ def register(app: Flask) -> None:
         """Fire every timer that is due now, once."""
         from app.clock import now
         from app.ops.status import record_sweep
-        from app.scheduler import fire_due_timers
+        from app.scheduler import fire_due_timers, sweep_workers
 
         at = now()
-        fired = fire_due_timers(db.session, at)
+        fired = fire_due_timers(db.session, at, workers=sweep_workers(current_app))
         record_sweep(db.session, at, fired)
         click.echo(f"fired {fired} timer(s)")
 

@@ -20,6 +20,7 @@ class Defaults:
     # with several web processes leave it off and run `flask scheduler run` once.
     START_SCHEDULER_IN_WEB = False
     SCHEDULER_INTERVAL_SECONDS = 15
+    SCHEDULER_WORKERS = 4  # threads that fire a sweep's timers (PostgreSQL; SQLite uses one)
     DEMO_PASSWORD = "demo1234"
     API_TOKEN_HOURS = 12
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # uploads (BPMN, CSV) larger than this get 413
@@ -113,6 +114,7 @@ ENV_KEYS = (
     "DATABASE_URL",
     "DEMO_PASSWORD",
     "SCHEDULER_INTERVAL_SECONDS",
+    "SCHEDULER_WORKERS",
     "SCHEDULER_ENABLED",
     "START_SCHEDULER_IN_WEB",
     "SESSION_COOKIE_SECURE",
@@ -144,6 +146,7 @@ ENV_KEYS = (
 BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB", "SESSION_COOKIE_SECURE"}
 INTEGER_KEYS = {
     "SCHEDULER_INTERVAL_SECONDS",
+    "SCHEDULER_WORKERS",
     "SESSION_IDLE_HOURS",
     "MAIL_PORT",
     "DIGEST_HOUR",

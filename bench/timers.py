@@ -8,13 +8,17 @@ second in all and per scheduler, the speed-up of two over one, and lateness p50/
 the time from due to fired, i.e. the wait for the next sweep (uniform over the
 default 15 s interval) plus the place in the sweep.
 
-Usage: python bench/timers.py [N=10000]   (BENCH_PG_URL / TEST_DATABASE_URL)
+Three runs: one scheduler firing one case at a time, one scheduler with its
+SCHEDULER_WORKERS threads (the default), and two such schedulers at once.
+
+Usage: python bench/timers.py [N=10000]   (BENCH_PG_URL / TEST_DATABASE_URL; SCHEDULER_WORKERS)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -28,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select, update  # noqa: E402
 
 from app import engine, scheduler  # noqa: E402
+from app.config import Defaults  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Case, Timer, User  # noqa: E402
 from app.setup.database import prepare_database  # noqa: E402
@@ -42,8 +47,8 @@ FAR = dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc)
 MAX_SWEEPS = 100
 
 
-def sweep(url: str) -> None:
-    """One scheduler process: one sweep; prints when each firing finished."""
+def sweep(url: str, workers: int) -> None:
+    """One scheduler process: one sweep with `workers` threads; prints when each firing finished."""
     app = bench_app(url)
     done: list[float] = []
     real = scheduler.fire_case
@@ -60,7 +65,7 @@ def sweep(url: str) -> None:
         # on, so sweep again until nothing is due (bounded).
         fired = 0
         for _ in range(MAX_SWEEPS):
-            count = scheduler.fire_due_timers(db.session)
+            count = scheduler.fire_due_timers(db.session, workers=workers)
             fired += count
             if count == 0:
                 break
@@ -69,8 +74,8 @@ def sweep(url: str) -> None:
     print(json.dumps({"fired": fired, "seconds": took, "done": done}))
 
 
-def prepare(url: str, n: int) -> list[list[int]]:
-    """Two sets of n cases: one for the single scheduler, one for the pair."""
+def prepare(url: str, n: int, sets: int) -> list[list[int]]:
+    """`sets` sets of n cases, one for each run."""
     app = bench_app(url)
     with app.app_context():
         session = db.session
@@ -81,14 +86,14 @@ def prepare(url: str, n: int) -> list[list[int]]:
             session, version, {}, officer, bureau_id=officer.bureau_id, subject_name="基准"
         )
         session.commit()
-        ids = [case.id, *clone_case(session, case.id, 2 * n - 1)]
+        ids = [case.id, *clone_case(session, case.id, sets * n - 1)]
         session.execute(update(Timer).values(due_at=FAR))  # none due until its run
         session.commit()
-        assert session.scalar(select(func.count(Case.id))) == 2 * n
+        assert session.scalar(select(func.count(Case.id))) == sets * n
         db.session.remove()
     app.extensions["database_engine"].dispose()
     time.sleep(1.1)  # the state's own timer (PT1S) is due now
-    return [ids[:n], ids[n:]]
+    return [ids[i * n : (i + 1) * n] for i in range(sets)]
 
 
 def make_due(url: str, case_ids: list[int]) -> None:
@@ -103,10 +108,13 @@ def make_due(url: str, case_ids: list[int]) -> None:
     app.extensions["database_engine"].dispose()
 
 
-def run_schedulers(url: str, count: int) -> list[dict]:
+def run_schedulers(url: str, count: int, workers: int) -> list[dict]:
     processes = [
         subprocess.Popen(
-            [sys.executable, __file__, "--sweep", url], cwd=ROOT, stdout=subprocess.PIPE, text=True
+            [sys.executable, __file__, "--sweep", url, str(workers)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(count)
     ]
@@ -121,7 +129,7 @@ def report(label: str, results: list[dict], n: int) -> float:
     lateness = [rng.uniform(0, INTERVAL) + t for r in results for t in r["done"]]
     per = ", ".join(f"{r['fired'] / r['seconds']:.0f}/s ({r['fired']})" for r in results)
     print(
-        f"  {label:<14} {fired:>6} fired of {n} in {seconds:6.1f} s: {rate:6.0f} firings/s"
+        f"  {label:<26} {fired:>6} fired of {n} in {seconds:6.1f} s: {rate:6.0f} firings/s"
         f"  [per scheduler: {per}]"
         f"  lateness p50 {statistics.median(lateness):5.1f} s  p99 {pct(lateness, 0.99):5.1f} s"
     )
@@ -131,20 +139,26 @@ def report(label: str, results: list[dict], n: int) -> float:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    print(f"timer sweep on PostgreSQL, {n:,} due timers (one case each), interval {INTERVAL:.0f} s")
+    workers = int(os.environ.get("SCHEDULER_WORKERS") or Defaults.SCHEDULER_WORKERS)
+    print(
+        f"timer sweep on PostgreSQL, {n:,} due timers (one case each), interval {INTERVAL:.0f} s, "
+        f"SCHEDULER_WORKERS={workers}"
+    )
     with pg_database("timers_bench") as url:
         started = time.perf_counter()
-        one, two = prepare(url, n)
-        print(f"  prepared {2 * n:,} cases in {time.perf_counter() - started:.0f} s")
+        serial, one, two = prepare(url, n, 3)
+        print(f"  prepared {3 * n:,} cases in {time.perf_counter() - started:.0f} s")
+        make_due(url, serial)
+        report("1 scheduler, 1 thread", run_schedulers(url, 1, 1), n)
         make_due(url, one)
-        single = report("1 scheduler", run_schedulers(url, 1), n)
+        single = report(f"1 scheduler, {workers} threads", run_schedulers(url, 1, workers), n)
         make_due(url, two)
-        double = report("2 schedulers", run_schedulers(url, 2), n)
+        double = report(f"2 schedulers, {workers} threads", run_schedulers(url, 2, workers), n)
         print(f"  two schedulers / one: {double / single:.2f}x")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--sweep":
-        sweep(sys.argv[2])
+    if len(sys.argv) > 3 and sys.argv[1] == "--sweep":
+        sweep(sys.argv[2], int(sys.argv[3]))
     else:
         main()

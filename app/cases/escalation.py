@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from app.calendar import workdays as cal
 from app.models import Case, Notification, TaskItem, Timer
@@ -36,9 +36,9 @@ def on_timers_fired(session: Session, case: Case, fired: list[Timer], at: dt.dat
         if timer.kind not in ("deadline", "warning") or not timer.step:
             continue
         items = session.scalars(
-            select(TaskItem).where(
-                TaskItem.case_id == case.id, TaskItem.step == timer.step, TaskItem.completed_at.is_(None)
-            )
+            select(TaskItem)
+            .options(lazyload("*"))  # the case is in hand
+            .where(TaskItem.case_id == case.id, TaskItem.step == timer.step, TaskItem.completed_at.is_(None))
         ).all()
         for item in items:
             due = f"（期限 {item.due_at.astimezone(cal.SHANGHAI):%Y-%m-%d %H:%M}）" if item.due_at else ""

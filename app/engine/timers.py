@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Collection, Iterable
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from app.engine import store
 from app.engine.functions import RunContext
@@ -84,7 +84,10 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
     case = store.lock_case(session, case_id, skip_locked=True)
     if case is None or case.status != CaseStatus.ACTIVE:
         return []
-    due = session.scalars(select(Timer).where(Timer.case_id == case_id, *_pending_due(at))).all()
+    # lazyload: the case is in hand; the joined loads would read it (and its version) again
+    due = session.scalars(
+        select(Timer).options(lazyload("*")).where(Timer.case_id == case_id, *_pending_due(at))
+    ).all()
     if not due:
         return []
     workflow = store.restore(case)

@@ -1,5 +1,5 @@
-"""Two scheduler processes sweep the same due timers at once (PostgreSQL, SKIP LOCKED):
-every timer fires exactly once."""
+"""Two scheduler processes sweep the same due timers at once (PostgreSQL, SKIP LOCKED),
+each firing one case at a time or with several threads: every timer fires exactly once."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CASES = 60
 
 
-def test_two_scheduler_processes_fire_each_timer_once(fresh_app):
+@pytest.mark.parametrize("workers", [1, 4])
+def test_two_scheduler_processes_fire_each_timer_once(fresh_app, workers):
     app, url = fresh_app("postgresql")
     with app.app_context():
         session = db.session
@@ -40,7 +41,14 @@ def test_two_scheduler_processes_fire_each_timer_once(fresh_app):
         db.session.remove()
     time.sleep(1.5)  # all due now
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "FLASK_"))}
-    env.update({"FLASK_APP": "app:create_app", "DATABASE_URL": url, "SECRET_KEY": "two-schedulers-test-key"})
+    env.update(
+        {
+            "FLASK_APP": "app:create_app",
+            "DATABASE_URL": url,
+            "SECRET_KEY": "two-schedulers-test-key",
+            "SCHEDULER_WORKERS": str(workers),
+        }
+    )
     schedulers = [
         subprocess.Popen(
             [str(Path(sys.executable).parent / "flask"), "timers", "fire-due"],
