@@ -76,7 +76,9 @@ def add_entries(session, bureau_id, count):
     session.commit()
 
 
-def app_path(url: str, n: int) -> tuple[list[float], list[int]]:
+def app_path(url: str, n: int, beside=None) -> tuple[list[float], list[int]]:
+    """`beside(i)`: called before the i-th timed completion (the raw step, timed in
+    turn with the app's, so that both see the same load on a noisy machine)."""
     app = create_app(
         {
             "DATABASE_URL": url,
@@ -125,7 +127,9 @@ def app_path(url: str, n: int) -> tuple[list[float], list[int]]:
         )
         db.session.remove()
     timings = []
-    for case_id in case_ids:
+    for i, case_id in enumerate(case_ids):
+        if beside is not None:
+            beside(i)
         started = time.perf_counter()
         response = client.post(
             f"/api/tasks/{items[case_id]}/complete", headers=headers, json={"data": {"outcome": "accept"}}
@@ -157,58 +161,67 @@ def app_path(url: str, n: int) -> tuple[list[float], list[int]]:
     return timings, sizes
 
 
-def raw_engine(n: int) -> tuple[list[float], list[float], int, int]:
-    xml = (ROOT / "workflows" / "repair.bpmn").read_text(encoding="utf-8")
-    parsed = model.parse_process(xml)
-    stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-    spec_json = state.dump_spec(parsed.spec, parsed.subprocess_specs)
-    spec, subs = state.load_spec(spec_json)
-    start_data = {
-        "listing_id": 1,
-        "applicant": "申请人",
-        "materials": ["申请书"],
-        "commitment_given": True,
-        "penalty_carried_out": True,
-        "steps": {},
-    }
-    stock_states, ours = [], []
-    for _ in range(n):
-        wf = state.new_workflow(spec, subs)
-        for task in wf.get_tasks(state=TaskState.READY):
-            task.data.update(start_data)
-        wf.do_engine_steps()
-        stock_states.append(stock.serialize_json(wf))
-        ours.append(state.dump_state(wf))
-    raw, core = [], []
-    for serialized in stock_states:
+class RawEngine:
+    """The same step with SpiffWorkflow alone, the usual way (stock serializer with the
+    spec inside the state), and with our engine core (specless state); one of each is
+    timed per `step(i)`."""
+
+    def __init__(self, n: int) -> None:
+        xml = (ROOT / "workflows" / "repair.bpmn").read_text(encoding="utf-8")
+        parsed = model.parse_process(xml)
+        self.stock = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+        self.spec_json = state.dump_spec(parsed.spec, parsed.subprocess_specs)
+        self.spec, self.subs = state.load_spec(self.spec_json)
+        start_data = {
+            "listing_id": 1,
+            "applicant": "申请人",
+            "materials": ["申请书"],
+            "commitment_given": True,
+            "penalty_carried_out": True,
+            "steps": {},
+        }
+        self.stock_states, self.ours = [], []
+        for _ in range(n):
+            wf = state.new_workflow(self.spec, self.subs)
+            for task in wf.get_tasks(state=TaskState.READY):
+                task.data.update(start_data)
+            wf.do_engine_steps()
+            self.stock_states.append(self.stock.serialize_json(wf))
+            self.ours.append(state.dump_state(wf))
+        self.raw: list[float] = []
+        self.core: list[float] = []
+
+    def step(self, i: int) -> None:
+        i %= len(self.ours)
         started = time.perf_counter()
-        wf = stock.deserialize_json(serialized)
+        wf = self.stock.deserialize_json(self.stock_states[i])
         wf.script_engine = SCRIPT_ENGINE
         task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
         task.data.update({"outcome": "accept"})
         task.run()
         wf.do_engine_steps()
-        stock.serialize_json(wf)
-        raw.append(time.perf_counter() - started)
-    for serialized in ours:
+        self.stock.serialize_json(wf)
+        self.raw.append(time.perf_counter() - started)
         started = time.perf_counter()
-        wf = state.load_state(serialized, spec, subs)
+        wf = state.load_state(self.ours[i], self.spec, self.subs)
         task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
         task.data.update({"outcome": "accept"})
         task.run()
         wf.do_engine_steps()
         state.dump_state(wf)
-        core.append(time.perf_counter() - started)
-    # the stock size of a whole case, for comparison with ours
-    wf = stock.deserialize_json(stock_states[0])
-    wf.script_engine = SCRIPT_ENGINE
-    for data in ({"outcome": "accept"}, {"findings": "x", "extend": False}, {"outcome": "grant"}):
-        task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
-        task.data.update(data)
-        task.data.setdefault("steps", {})["decision"] = {"outcome": data.get("outcome")}
-        task.run()
-        wf.do_engine_steps()
-    return raw, core, len(stock.serialize_json(wf).encode("utf-8")), len(spec_json.encode("utf-8"))
+        self.core.append(time.perf_counter() - started)
+
+    def whole_case_stock_size(self) -> int:
+        """The stock size of a whole case, for comparison with ours."""
+        wf = self.stock.deserialize_json(self.stock_states[0])
+        wf.script_engine = SCRIPT_ENGINE
+        for data in ({"outcome": "accept"}, {"findings": "x", "extend": False}, {"outcome": "grant"}):
+            task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.data.update(data)
+            task.data.setdefault("steps", {})["decision"] = {"outcome": data.get("outcome")}
+            task.run()
+            wf.do_engine_steps()
+        return len(self.stock.serialize_json(wf).encode("utf-8"))
 
 
 def pg_database(admin_url: str):
@@ -230,26 +243,29 @@ def pg_database(admin_url: str):
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    raw, core, stock_size, spec_size = raw_engine(n)
     print(f"Repair process, step 'acceptance_review' (accept), {n} cases")
-    raw_median = summary("raw SpiffWorkflow (stock: deserialize+run+serialize)", raw)
-    summary("engine core (specless restore+run+dump)", core)
+    print("  (each app completion is timed in turn with one raw step and one core step)")
     backends = [("sqlite", lambda: (f"sqlite:///{tempfile.mkdtemp()}/bench.db", lambda: None))]
     pg = os.environ.get("BENCH_PG_URL") or os.environ.get("TEST_DATABASE_URL")
     if pg:
         backends.append(("postgresql", lambda: pg_database(pg)))
+    raw = RawEngine(n)
     for name, make in backends:
+        raw.raw.clear(), raw.core.clear()
         url, drop = make()
         try:
-            timings, sizes = app_path(url, n)
+            timings, sizes = app_path(url, n, beside=raw.step)
         finally:
             drop()
+        print(f"{name}:")
+        raw_median = summary("raw SpiffWorkflow (stock: deserialize+run+serialize)", raw.raw)
+        summary("engine core (specless restore+run+dump)", raw.core)
         app_median = summary(f"app path on {name} (API call to commit)", timings)
         print(f"  {'':<44} app/raw ratio {app_median / raw_median:5.2f}x")
         print(f"  state stored per case after a whole repair case ({name}): {sizes[0] / 1024:.1f} KiB")
     print(
-        f"  stock SpiffWorkflow serialization of the same case: {stock_size / 1024:.1f} KiB "
-        f"(spec {spec_size / 1024:.1f} KiB stored once per process version here)"
+        f"  stock SpiffWorkflow serialization of the same case: {raw.whole_case_stock_size() / 1024:.1f} KiB "
+        f"(spec {len(raw.spec_json.encode('utf-8')) / 1024:.1f} KiB stored once per process version here)"
     )
 
 

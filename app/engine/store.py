@@ -172,12 +172,13 @@ def save(session: Session, case: Case, workflow, at: dt.datetime) -> None:
     if workflow.is_completed():
         values["status"] = outcome(workflow)
         values["ended_at"] = at
-    result = session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.version == case.version)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    with session.no_autoflush:  # what the step added goes in with the rest, at one flush
+        result = session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.version == case.version)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
     if result.rowcount != 1:
         raise Conflict("该案件刚刚已被他人处理，请刷新后查看")
     for key, value in values.items():
