@@ -107,6 +107,11 @@ class Defaults:
     BOARD_COUNTS_REFRESH_SECONDS = 60
     BOARD_COUNTS_MAX_AGE_SECONDS = 180
     BOARD_COUNTS_MAX_ENTRIES = 500
+    # The supervisors' figures (统计分析, /api/stats) of a scope and period are computed at
+    # most this often and kept in the database for every web process (app/stats/cache.py);
+    # 0 computes them on every request.  At most this many scopes and periods are kept.
+    FIGURES_MAX_AGE_SECONDS = 600
+    FIGURES_MAX_ENTRIES = 500
 
 
 ENV_KEYS = (
@@ -142,6 +147,8 @@ ENV_KEYS = (
     "BOARD_LIVE_COUNT_ROWS",
     "BOARD_COUNTS_REFRESH_SECONDS",
     "BOARD_COUNTS_MAX_AGE_SECONDS",
+    "FIGURES_MAX_AGE_SECONDS",
+    "FIGURES_MAX_ENTRIES",
 )
 BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB", "SESSION_COOKIE_SECURE"}
 INTEGER_KEYS = {
@@ -154,6 +161,8 @@ INTEGER_KEYS = {
     "BOARD_LIVE_COUNT_ROWS",
     "BOARD_COUNTS_REFRESH_SECONDS",
     "BOARD_COUNTS_MAX_AGE_SECONDS",
+    "FIGURES_MAX_AGE_SECONDS",
+    "FIGURES_MAX_ENTRIES",
 }
 
 

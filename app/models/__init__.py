@@ -5,6 +5,7 @@ from app.models.base import Base
 from app.models.board import BoardCount
 from app.models.calendar import CalendarYear, HolidayOverride
 from app.models.case import AuditEvent, Case, CaseStatus, Notification, TaskItem, Timer
+from app.models.figures import FiguresSnapshot
 from app.models.imports import ImportUpload
 from app.models.incidents import Incident
 from app.models.listing import Document, DocumentCounter
@@ -40,6 +41,7 @@ __all__ = [
     "Process",
     "ProcessVersion",
     "EntryStatus",
+    "FiguresSnapshot",
     "IllegalTransition",
     "RegisterEntry",
     "AuditEvent",

@@ -100,9 +100,12 @@ def on_time(
     if by_days:
         first = min(dt.date.fromisoformat(r[3]) for r in by_days)
         counter = WorkdayCounter(min(first, period.since), max(period.until, cal.local_date(at)), overrides)
+        taken: dict[tuple[str, str], int] = {}  # the same (start, end) days recur in every step
         for r in by_days:
-            taken = counter.between(dt.date.fromisoformat(r[3]), dt.date.fromisoformat(r[4]))
-            days.setdefault((r.process_key, r.step), []).append((taken, r.finished))
+            pair = (r[3], r[4])
+            if pair not in taken:
+                taken[pair] = counter.between(dt.date.fromisoformat(r[3]), dt.date.fromisoformat(r[4]))
+            days.setdefault((r.process_key, r.step), []).append((taken[pair], r.finished))
     bureau_rows = [
         *session.execute(select(TaskItem.bureau_id, *counts).where(*in_period).group_by(TaskItem.bureau_id)),
         *session.execute(

@@ -4,12 +4,19 @@ follow-ups and inspections; the page, the CSV export and /api/stats."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from sqlalchemy import func, select
 
-from app.clock import now
+from app.calendar.overrides import load_overrides
+from app.clock import now, today
 from app.engine import audit
-from app.models import TaskItem
+from app.models import FiguresSnapshot, TaskItem, User
+from app.org.access import visible_bureau_ids
+from app.stats.figures import figures
+from app.stats.period import Period
+from tests.supervision.conftest import MONDAY
 
 DAY = dt.timedelta(days=1)
 
@@ -104,3 +111,82 @@ def test_figures_without_any_work(clock, login, session):
     session.query(TaskItem).delete()
     page = login("county_supervisor").get("/supervisor/figures?since=2020-01-01&until=2020-12-31")
     assert page.status_code == 200 and "暂无数据" in page.get_data(as_text=True)
+
+
+# --- the figures cache (app.stats.cache): shared, keyed by scope and period, dated ---
+
+
+def _direct(session, username: str) -> dict:
+    """The figures computed here and now, as /api/stats answers them for this user."""
+    user = session.scalar(select(User).where(User.username == username))
+    bureaus = visible_bureau_ids(session, user)
+    data = figures(session, bureaus, Period.last_months(today()), now(), load_overrides(session))
+    return json.loads(json.dumps(data))  # as JSON has it (tuples become lists)
+
+
+def _without_freshness(body: dict) -> dict:
+    return {k: v for k, v in body.items() if k not in ("computed_at", "max_age_seconds")}
+
+
+def test_cached_figures_equal_a_direct_computation(work, api, session):
+    first = api("supervisor")("GET", "/api/stats").get_json()
+    assert first["computed_at"] == now().isoformat() and first["max_age_seconds"] == 600
+    assert session.scalar(select(func.count()).select_from(FiguresSnapshot)) == 1
+    again = api("supervisor")("GET", "/api/stats").get_json()
+    assert again == first
+    assert _without_freshness(again) == _direct(session, "supervisor")
+    # each scope has its own entry: the county's figures are the county's
+    county = api("county_supervisor")("GET", "/api/stats").get_json()
+    assert _without_freshness(county) == _direct(session, "county_supervisor")
+    assert session.scalar(select(func.count()).select_from(FiguresSnapshot)) == 2
+
+
+def test_page_and_csv_state_when_the_figures_were_computed(work, login):
+    client = login("supervisor")
+    page = client.get("/supervisor/figures").get_data(as_text=True)
+    assert "数据截至 2026年3月9日 10:00，每10分钟更新" in page
+    csv = client.get("/supervisor/figures/on_time_by_step.csv")
+    assert csv.status_code == 200 and ",50.0%,2" in csv.get_data(as_text=True)
+
+
+def test_a_stale_entry_is_computed_again(work, api, clock, index_case, session):
+    stats = api("supervisor")
+    before = stats("GET", "/api/stats").get_json()
+    index_case("CITY", -2 * DAY)  # one more verification open past its due time
+    session.commit()
+
+    def late_open(body: dict) -> int:
+        return next(r for r in body["on_time_by_step"] if r["step"] == "verification")["late_open"]
+
+    clock.shift(dt.timedelta(minutes=9))
+    kept = stats("GET", "/api/stats").get_json()
+    assert kept == before and late_open(kept) == 1  # within the 10 minutes: as computed
+    clock.shift(dt.timedelta(minutes=2))
+    fresh = stats("GET", "/api/stats").get_json()
+    assert late_open(fresh) == 2 and fresh["computed_at"] == now().isoformat()
+    assert _without_freshness(fresh) == _direct(session, "supervisor")
+    assert session.scalar(select(func.count()).select_from(FiguresSnapshot)) == 1
+
+
+def test_an_entry_dated_after_the_clock_is_stale(work, api, clock):
+    stats = api("supervisor")
+    computed_at = stats("GET", "/api/stats").get_json()["computed_at"]
+    clock.move_to(MONDAY - dt.timedelta(hours=1))
+    assert stats("GET", "/api/stats").get_json()["computed_at"] != computed_at
+
+
+def test_entries_are_bounded(work, api, app, monkeypatch, session):
+    monkeypatch.setitem(app.config, "FIGURES_MAX_ENTRIES", 3)
+    for month in range(1, 7):
+        assert api("supervisor")("GET", f"/api/stats?since=2025-{month:02d}-01").status_code == 200
+    assert session.scalar(select(func.count()).select_from(FiguresSnapshot)) == 3
+    kept = {s.since for s in session.scalars(select(FiguresSnapshot))}
+    assert kept == {dt.date(2025, m, 1) for m in (4, 5, 6)}  # the newest
+
+
+def test_without_a_cache_every_request_computes(work, api, app, login, monkeypatch, session):
+    monkeypatch.setitem(app.config, "FIGURES_MAX_AGE_SECONDS", 0)
+    body = api("supervisor")("GET", "/api/stats").get_json()
+    assert body["max_age_seconds"] == 0
+    assert session.scalar(select(func.count()).select_from(FiguresSnapshot)) == 0
+    assert "（即时计算）" in login("supervisor").get("/supervisor/figures").get_data(as_text=True)

@@ -8,7 +8,9 @@ GET  /api/timers?state=overdue|due_soon|pending&bureau=&process=&step=&officer=&
      Each row is an open task or a pending timer that guards no open task.
      overdue_working_days: working days past the due date (> 0), 0 when due today,
      minus the working days left otherwise; null without a due date.
-GET  /api/stats?since=&until=&bureau=          -> the figures (see app.stats.figures)
+GET  /api/stats?since=&until=&bureau=          -> the figures (see app.stats.figures), with
+     computed_at (when they were computed; kept for every reader up to max_age_seconds,
+     app.stats.cache) and max_age_seconds (0: computed for this request)
 POST /api/tasks/<id>/remind   {"target": "auto|assignee|role", "message"}
 POST /api/tasks/<id>/reassign {"to_user": id or username, "reason"}
 POST /api/cases/<id>/notes    {"body", "task_id"?}
@@ -27,7 +29,7 @@ from app.clock import iso, now, today
 from app.extensions import db
 from app.models import User
 from app.org.access import visible_bureau_ids
-from app.stats.figures import figures
+from app.stats.cache import cached_figures
 from app.stats.period import parse_period
 from app.supervision import actions as supervision
 from app.supervision.board import BoardFilter, BoardRow, load_board
@@ -121,7 +123,8 @@ def show_stats():
     bureau_id = request.args.get("bureau", type=int)
     if bureau_id:
         bureaus = subtree_ids(db.session, bureau_id, bureaus)
-    return jsonify(figures(db.session, bureaus, period, at, load_overrides(db.session)))
+    computed = cached_figures(db.session, bureaus, period, at, lambda: load_overrides(db.session))
+    return jsonify({**computed.data, **computed.freshness()})
 
 
 def _act(operation, respond):

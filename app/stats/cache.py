@@ -1,0 +1,136 @@
+"""The figures of a scope and period, computed at most once every FIGURES_MAX_AGE_SECONDS
+(10 minutes by default) and shared by every web process.
+
+Figures of a period are read again and again and change slowly; computing them for a
+city over 100,000 cases reads every finished task of the year.  So the result is kept
+in a table (figures_snapshot: one row per scope and period, at most
+FIGURES_MAX_ENTRIES rows), never in process memory, and every reader is told when it
+was computed (the page: 数据截至…，每10分钟更新; /api/stats: computed_at and
+max_age_seconds).  An entry older than the age by the application's clock (or dated
+after it) is stale and is computed again by the request that finds it.
+
+The snapshot is read and written on a connection of its own in a short transaction,
+as the login counters are (app/security/throttle_store.py): a GET writes nothing in
+its request's transaction, and a snapshot that cannot be written (a busy SQLite
+writer) leaves the request its freshly computed figures.  In the tests the app is
+bound to one connection whose transaction is rolled back: the snapshots use it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.calendar import workdays as cal
+from app.models import FiguresSnapshot
+from app.stats.figures import figures
+from app.stats.period import Period
+
+log = logging.getLogger(__name__)
+TABLE = FiguresSnapshot.__table__
+
+
+@dataclass(frozen=True)
+class Figures:
+    data: dict
+    computed_at: dt.datetime
+    max_age_seconds: int  # 0: computed for this request, nothing kept
+
+    def freshness(self) -> dict:
+        """The fields /api/stats adds to the figures."""
+        return {"computed_at": self.computed_at.isoformat(), "max_age_seconds": self.max_age_seconds}
+
+    def freshness_note(self) -> str:
+        """数据截至 2026年12月2日 10:32，每10分钟更新 (Shanghai time)."""
+        local = self.computed_at.astimezone(cal.SHANGHAI)
+        stamp = f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+        seconds = self.max_age_seconds
+        if seconds <= 0:
+            return f"数据截至 {stamp}（即时计算）"
+        every = f"{seconds // 60}分钟" if seconds % 60 == 0 else f"{seconds}秒"
+        return f"数据截至 {stamp}，每{every}更新"
+
+
+def snapshot_key(bureau_ids: set[int], period: Period) -> str:
+    scope = ",".join(str(b) for b in sorted(bureau_ids))
+    return hashlib.sha256(f"{period.since}|{period.until}|{scope}".encode()).hexdigest()
+
+
+@contextmanager
+def _connection(read_only: bool = False):
+    ext = current_app.extensions
+    bound = ext.get("database_bind")
+    if bound is not None:
+        yield bound
+        return
+    with ext["database_engine"].connect().execution_options(read_only=read_only) as connection:
+        with connection.begin():
+            yield connection
+
+
+def _read(key: str, at: dt.datetime, max_age: dt.timedelta):
+    with _connection(read_only=True) as c:
+        row = c.execute(select(TABLE.c.computed_at, TABLE.c.data).where(TABLE.c.key == key)).first()
+    if row is None or not (at - max_age < row.computed_at <= at):
+        return None
+    return row
+
+
+def _store(key: str, period: Period, bureau_count: int, data: dict, at: dt.datetime, max_age: dt.timedelta):
+    limit = max(1, int(current_app.config["FIGURES_MAX_ENTRIES"]))
+    with _connection() as c:
+        # Stale entries go, and the oldest beyond the limit; rows another process is
+        # replacing right now are skipped (PostgreSQL), so two writers never wait on
+        # each other's rows.
+        stale = select(TABLE.c.id).where(TABLE.c.computed_at <= at - max_age)
+        surplus = select(TABLE.c.id).order_by(TABLE.c.computed_at.desc(), TABLE.c.id.desc()).offset(limit - 1)
+        for doomed in (stale, surplus):
+            c.execute(delete(TABLE).where(TABLE.c.id.in_(doomed.with_for_update(skip_locked=True))))
+        dialect = postgresql if c.dialect.name == "postgresql" else sqlite
+        values = {"since": period.since, "until": period.until, "computed_at": at, "data": data}
+        upsert = dialect.insert(TABLE).values(key=key, bureau_count=bureau_count, **values)
+        c.execute(upsert.on_conflict_do_update(index_elements=[TABLE.c.key], set_=values))
+
+
+def cached_figures(
+    session: Session,
+    bureau_ids: set[int],
+    period: Period,
+    at: dt.datetime,
+    overrides: Callable[[], cal.Overrides],
+) -> Figures:
+    """The figures (app.stats.figures.figures) of these bureaus and this period, as
+    computed within the last FIGURES_MAX_AGE_SECONDS, or computed now and kept."""
+    seconds = int(current_app.config["FIGURES_MAX_AGE_SECONDS"])
+    if seconds <= 0:
+        return Figures(figures(session, bureau_ids, period, at, overrides()), at, 0)
+    max_age = dt.timedelta(seconds=seconds)
+    key = snapshot_key(bureau_ids, period)
+    try:
+        row = _read(key, at, max_age)
+    except SQLAlchemyError:
+        log.warning("figures snapshot unreadable; computing", exc_info=True)
+        row = None
+    if row is not None:
+        return Figures(row.data, row.computed_at, seconds)
+    data = figures(session, bureau_ids, period, at, overrides())
+    try:
+        _store(key, period, len(bureau_ids), data, at, max_age)
+    except SQLAlchemyError:  # the figures are right; only the next reader computes again
+        log.warning("figures snapshot not kept", exc_info=True)
+    return Figures(data, at, seconds)
+
+
+def clear_figures_cache(session: Session) -> int:
+    """Drop every snapshot (the benchmark times computations with it)."""
+    return session.execute(delete(FiguresSnapshot)).rowcount

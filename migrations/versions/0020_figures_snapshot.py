@@ -1,0 +1,34 @@
+"""figures snapshot: the supervisors' figures per scope and period, shared by all web processes
+
+Revision ID: 0020_figures_snapshot
+Revises: 0019_process_owner
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020_figures_snapshot"
+down_revision = "0019_process_owner"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "figures_snapshot",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("since", sa.Date(), nullable=False),
+        sa.Column("until", sa.Date(), nullable=False),
+        sa.Column("bureau_count", sa.Integer(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_figures_snapshot"),
+        sa.UniqueConstraint("key", name="uq_figures_snapshot_key"),
+    )
+    op.create_index("ix_figures_snapshot_computed_at", "figures_snapshot", ["computed_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_figures_snapshot_computed_at", table_name="figures_snapshot")
+    op.drop_table("figures_snapshot")
