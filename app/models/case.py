@@ -76,6 +76,19 @@ class TaskItem(Base):
             "claimed_by_id",
             "case_id",
         ),
+        # The figures (app/stats): tasks finished in a period, read from the index alone.
+        # Led by the outcome, which only finished tasks have: the board's plans stay theirs.
+        Index(
+            "ix_task_finished",
+            "outcome",
+            "completed_at",
+            "bureau_id",
+            "step",
+            "due_at",
+            "created_at",
+            "case_id",
+            "name",
+        ),
         Index(
             "ix_task_board_due",
             "due_at",
@@ -180,7 +193,11 @@ class AuditEvent(Base):
     """Append-only history: who did what, when, to which case and step."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_case_action", "case_id", "action"),)
+    __table_args__ = (
+        Index("ix_audit_event_case_action", "case_id", "action"),
+        # The figures: early removals and follow-ups of a period (app/stats/figures.py).
+        Index("ix_audit_event_action_at", "action", "at", "step", "case_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("case_instance.id", ondelete="CASCADE"), index=True

@@ -98,13 +98,13 @@ def on_time(
     )
     days: dict[tuple[str, str], list[tuple[int, int]]] = {}
     if by_days:
-        first = min(dt.date.fromisoformat(r[3]) for r in by_days)
+        first = min(r[3] for r in by_days)
         counter = WorkdayCounter(min(first, period.since), max(period.until, cal.local_date(at)), overrides)
-        taken: dict[tuple[str, str], int] = {}  # the same (start, end) days recur in every step
+        taken: dict[tuple[dt.date, dt.date], int] = {}  # the same pairs of days recur in every step
         for r in by_days:
             pair = (r[3], r[4])
             if pair not in taken:
-                taken[pair] = counter.between(dt.date.fromisoformat(r[3]), dt.date.fromisoformat(r[4]))
+                taken[pair] = counter.between(*pair)
             days.setdefault((r.process_key, r.step), []).append((taken[pair], r.finished))
     bureau_rows = [
         *session.execute(select(TaskItem.bureau_id, *counts).where(*in_period).group_by(TaskItem.bureau_id)),

@@ -7,15 +7,16 @@ since 1991), so the local day is the UTC timestamp plus eight hours.
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import Date, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 
 class local_day(FunctionElement):
-    """'YYYY-MM-DD' of a UTC timestamp column, in Shanghai."""
+    """The Shanghai date of a UTC timestamp column.  A date on PostgreSQL, not text:
+    grouping by it sorts four-byte dates, not strings under the database's collation."""
 
-    type = String()
+    type = Date()
     inherit_cache = True
     name = "local_day"
 
@@ -43,7 +44,7 @@ def _local_day_sqlite(element, compiler, **kw):
 
 @compiles(local_day, "postgresql")
 def _local_day_pg(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)} + interval '8 hours', 'YYYY-MM-DD')"
+    return f"CAST({compiler.process(element.clauses, **kw)} + interval '8 hours' AS DATE)"
 
 
 @compiles(local_month, "sqlite")

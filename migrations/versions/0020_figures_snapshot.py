@@ -1,4 +1,5 @@
-"""figures snapshot: the supervisors' figures per scope and period, shared by all web processes
+"""figures snapshot: the supervisors' figures per scope and period, shared by all web
+processes; indexes for the figures' reads of finished tasks and audit events
 
 Revision ID: 0020_figures_snapshot
 Revises: 0019_process_owner
@@ -27,8 +28,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("key", name="uq_figures_snapshot_key"),
     )
     op.create_index("ix_figures_snapshot_computed_at", "figures_snapshot", ["computed_at"])
+    op.create_index(
+        "ix_task_finished",
+        "task_item",
+        ["outcome", "completed_at", "bureau_id", "step", "due_at", "created_at", "case_id", "name"],
+    )
+    op.create_index("ix_audit_event_action_at", "audit_event", ["action", "at", "step", "case_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_event_action_at", table_name="audit_event")
+    op.drop_index("ix_task_finished", table_name="task_item")
     op.drop_index("ix_figures_snapshot_computed_at", table_name="figures_snapshot")
     op.drop_table("figures_snapshot")
