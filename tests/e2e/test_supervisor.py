@@ -66,4 +66,5 @@ def test_board_reminder_and_figures(page, login_page, live_server):
     page.goto("/supervisor/figures")
     page.wait_for_selector("[data-chart=listings_by_situation] canvas")
     assert page.locator("[data-chart] canvas").count() >= 3
+    assert "每10分钟更新" in page.inner_text("#figures-freshness")  # when the figures were computed
     assert page.js_errors == []
