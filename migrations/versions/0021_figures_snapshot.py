@@ -1,15 +1,15 @@
 """figures snapshot: the supervisors' figures per scope and period, shared by all web
 processes; indexes for the figures' reads of finished tasks and audit events
 
-Revision ID: 0020_figures_snapshot
-Revises: 0019_process_owner
+Revision ID: 0021_figures_snapshot
+Revises: 0020_board_counts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_figures_snapshot"
-down_revision = "0019_process_owner"
+revision = "0021_figures_snapshot"
+down_revision = "0020_board_counts"
 branch_labels = None
 depends_on = None
 
