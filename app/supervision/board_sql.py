@@ -217,14 +217,15 @@ def page_rows(
     last: Cursor | None = None
     dated_seen = 0  # rows with a due time up to this page's end (all of them when fewer)
     if after is None or after[0] == "d":
+        # the first page and cursor pages read whole rows; an OFFSET page reads keys
+        # only (offset + limit of them) and then the page's rows by id
+        whole = offset == 0
         streams = []
         for index, b in enumerate(branches):
-            stmt = (
-                b.select.with_only_columns(b.due, b.key, maintain_column_froms=True)
-                .where(b.due.is_not(None))
-                .order_by(b.due, b.key)
-                .limit(offset + limit)
+            columns = (
+                b.select if whole else b.select.with_only_columns(b.due, b.key, maintain_column_froms=True)
             )
+            stmt = columns.where(b.due.is_not(None)).order_by(b.due, b.key).limit(offset + limit)
             if after is not None:
                 _, due, after_index, key = after
                 # past (due, key, index) of the cursor, in the merged order; the plain
@@ -238,20 +239,28 @@ def page_rows(
                 )
             if state != "pending":
                 stmt = stmt.where(state_condition(b.due, b.warn, state, at, horizon))
-            streams.append([(due, key, index) for due, key in session.execute(stmt)])
+            if whole:
+                found_rows = session.execute(stmt).mappings()
+                streams.append([(row["due_at"], row["ref_id"], index, row) for row in found_rows])
+            else:
+                streams.append([(due, key, index, None) for due, key in session.execute(stmt)])
+        # (due, id, kind) are unique: the merge never compares the rows themselves
         merged = list(islice(heapq.merge(*streams), offset + limit))
         dated_seen = len(merged)
         keys = merged[offset:]
-        found: dict[tuple[int, int], dict] = {}
-        for index, b in enumerate(branches):
-            ids = [key for _due, key, i in keys if i == index]
-            if ids:
-                for row in session.execute(b.select.where(b.key.in_(ids))).mappings():
-                    found[(index, row["ref_id"])] = row
-        # a row completed between the two reads is left out, not shown stale
-        rows = [found[(index, key)] for _due, key, index in keys if (index, key) in found]
+        if whole:
+            rows = [row for *_key, row in keys]
+        else:
+            found: dict[tuple[int, int], dict] = {}
+            for index, b in enumerate(branches):
+                ids = [key for _due, key, i, _row in keys if i == index]
+                if ids:
+                    for row in session.execute(b.select.where(b.key.in_(ids))).mappings():
+                        found[(index, row["ref_id"])] = row
+            # a row completed between the two reads is left out, not shown stale
+            rows = [found[(index, key)] for _due, key, index, _row in keys if (index, key) in found]
         if keys:
-            due, key, index = keys[-1]
+            due, key, index, _row = keys[-1]
             last = ("d", due, index, key)
     ran_out = (after is not None and after[0] == "u") or dated_seen < offset + limit
     if state == "pending" and ran_out and len(rows) < limit:
