@@ -143,3 +143,19 @@ def test_paging_does_not_rely_on_kept_counts(crafted, kept, index_case, api):
         if not after:
             break
     assert seen == whole
+
+
+def test_the_scheduler_counts_again_only_the_views_in_use(crafted, kept, api, session, clock):
+    api("supervisor")("GET", "/api/timers?officer=unclaimed")  # no supervisor's default view
+    taken = now()
+
+    def unclaimed_taken_at():
+        rows = session.scalars(select(BoardCount)).all()
+        return next(r.taken_at for r in rows if r.scope["officer"] == "unclaimed")
+
+    clock.shift(dt.timedelta(minutes=5))
+    board_counts.refresh(session)  # read 5 minutes ago: in use
+    assert unclaimed_taken_at() == now()
+    clock.shift(dt.timedelta(minutes=16))
+    board_counts.refresh(session)  # not read since: left as it is (a request counts it again)
+    assert unclaimed_taken_at() == taken + dt.timedelta(minutes=5)
