@@ -75,7 +75,9 @@ def lock_case_of_task(session: Session, item: TaskItem) -> Case:
     same statement: another transaction may have claimed or completed it meanwhile."""
     loaded = _related_in_session(session, item.case_id)
     columns = [getattr(TaskItem, name) for name in CLAIM_COLUMNS]
-    stmt = _locking(select(Case), False).add_columns(*columns)
+    # The task row is locked too: after waiting for the case, PostgreSQL reads again
+    # only the rows it locks; a merely joined row would be the one from before the wait.
+    stmt = _locking(select(Case), False, also=TaskItem).add_columns(*columns)
     row = session.execute(
         stmt.join(TaskItem, TaskItem.case_id == Case.id).where(TaskItem.id == item.id)
     ).one_or_none()
@@ -87,7 +89,7 @@ def lock_case_of_task(session: Session, item: TaskItem) -> Case:
     return _locked(session, row, loaded)
 
 
-def _locking(stmt, skip_locked: bool):
+def _locking(stmt, skip_locked: bool, also=None):
     """The case and whether a failed step left it an open incident, with the lock.
     lazyload: the version and bureau are usually in the session already.
     populate_existing: the case may already sit in the session from before the lock;
@@ -101,7 +103,7 @@ def _locking(stmt, skip_locked: bool):
         stmt.add_columns(open_incident.label("open_incident"))
         .options(lazyload(Case.process_version), lazyload(Case.bureau), lazyload(Case.started_by))
         .options(undefer(Case.state))
-        .with_for_update(skip_locked=skip_locked, of=Case)
+        .with_for_update(skip_locked=skip_locked, of=[Case, also] if also is not None else Case)
         .execution_options(populate_existing=True)
     )
 
