@@ -120,3 +120,29 @@ def test_timer_list_shows_pending_and_fired(clock, deadline_process, start_case,
     assert case.number in fired and "晚 " in fired  # due at midnight, fired the next morning
     assert client.get("/supervisor/timers?state=bogus").status_code == 200
     assert login("officer").get("/supervisor/timers").status_code == 403
+
+
+def test_a_failing_case_does_not_hold_back_the_others_of_its_group(
+    clock, deadline_process, failing_process, start_case, session
+):
+    """A sweep fires several cases per transaction; the one whose deadline path raises is
+    rolled back alone (an incident, its timer marked), the cases before and after it fire."""
+    from app.models import AuditEvent, Incident
+
+    cases = [start_case(deadline_process, subject="甲"), start_case(failing_process, subject="乙")]
+    cases.append(start_case(deadline_process, subject="丙"))
+    session.commit()
+    clock.move_to(dt.datetime(2026, 3, 12, 9, 0, tzinfo=MONDAY.tzinfo))  # warnings and deadlines due
+    fire_due_timers(session)
+    fired = {
+        case_id
+        for (case_id,) in session.execute(
+            select(AuditEvent.case_id).where(AuditEvent.action == "timer_deadline")
+        )
+    }
+    assert fired == {cases[0].id, cases[2].id}
+    incident = session.scalar(select(Incident).where(Incident.case_id == cases[1].id))
+    assert incident is not None and incident.resolved_at is None and "名单记录" in incident.message
+    failed = session.scalar(select(Timer).where(Timer.case_id == cases[1].id, Timer.kind == "deadline"))
+    assert failed.failed_at is not None and failed.fired_at is None
+    assert {open_task(session, c).escalated_at is not None for c in (cases[0], cases[2])} == {True}
