@@ -38,6 +38,7 @@ from app.stats.period import Period
 
 log = logging.getLogger(__name__)
 TABLE = FiguresSnapshot.__table__
+STORE_WAIT_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,28 @@ def _connection(read_only: bool = False):
         yield bound
         return
     with ext["database_engine"].connect().execution_options(read_only=read_only) as connection:
-        with connection.begin():
-            yield connection
+        with _short_waits(connection, read_only):
+            with connection.begin():
+                if not read_only and connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{STORE_WAIT_MS}ms'")
+                yield connection
+
+
+@contextmanager
+def _short_waits(connection, read_only: bool):
+    """A snapshot is not worth a long wait: behind a long writer (an import holding
+    SQLite's write lock) the request gives up keeping it after STORE_WAIT_MS, instead
+    of the 30 seconds a writer of real data waits (app/extensions.py)."""
+    if read_only or connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection  # outside any transaction
+    usual = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+    driver.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={int(usual)}")
 
 
 def _read(key: str, at: dt.datetime, max_age: dt.timedelta):
