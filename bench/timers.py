@@ -48,17 +48,18 @@ MAX_SWEEPS = 100
 
 
 def sweep(url: str, workers: int) -> None:
-    """One scheduler process: one sweep with `workers` threads; prints when each firing finished."""
+    """One scheduler process: one sweep with `workers` threads; prints when each firing
+    was committed (a group of cases commits at once)."""
     app = bench_app(url)
     done: list[float] = []
-    real = scheduler.fire_case
+    real = scheduler.fire_group
 
-    def timed(session, case_id, at):
-        fired = real(session, case_id, at)
+    def timed(session, case_ids, at):
+        fired = real(session, case_ids, at)
         done.extend([time.perf_counter() - began] * fired)
         return fired
 
-    scheduler.fire_case = timed
+    scheduler.fire_group = timed
     with app.app_context():
         began = time.perf_counter()
         # A sweep stops taking batches after SWEEP_SECONDS; the scheduler's next run goes
