@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
+from app.engine import open_task_items
 from app.models import Case, Notification, TaskItem, Timer
 
 
@@ -35,11 +35,7 @@ def on_timers_fired(session: Session, case: Case, fired: list[Timer], at: dt.dat
     for timer in fired:
         if timer.kind not in ("deadline", "warning") or not timer.step:
             continue
-        items = session.scalars(
-            select(TaskItem)
-            .options(lazyload("*"))  # the case is in hand
-            .where(TaskItem.case_id == case.id, TaskItem.step == timer.step, TaskItem.completed_at.is_(None))
-        ).all()
+        items = open_task_items(session, case.id, timer.step)
         for item in items:
             due = f"（期限 {item.due_at.astimezone(cal.SHANGHAI):%Y-%m-%d %H:%M}）" if item.due_at else ""
             if timer.kind == "deadline":

@@ -8,6 +8,7 @@ from app.engine.deploy import deploy_bundled, publish, published_version, save_d
 from app.engine.documents import DOCUMENT_LISTENERS
 from app.engine.errors import Conflict, EngineError, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.forms import FormField
+from app.engine.indexes import open_task_items
 from app.engine.steps import (
     check_can_act,
     check_can_start,
@@ -44,6 +45,7 @@ __all__ = [
     "claim",
     "complete",
     "offered_task_form",
+    "open_task_items",
     "due_timer_case_ids",
     "fire_case_timers",
     "start_case",

@@ -15,7 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, lazyload
 
-from app.engine import limits
+from app.engine import limits, txn
 from app.engine.binding import callee_meta
 from app.engine.errors import ProcessFailure
 from app.models import Case, MessageSubscription, TaskItem, Timer
@@ -75,6 +75,8 @@ def sync_indexes(
     for item in open_items:
         if item.engine_task_id not in ready:
             item.completed_at, item.outcome = at, "cancelled"
+    # kept for the step's listeners (escalation marks these tasks): no second read
+    txn.memory(session, "open_task_items")[case.id] = [i for i in open_items if i.completed_at is None]
     pending = session.scalars(
         select(Timer).options(lazyload("*")).where(Timer.case_id == case.id, Timer.is_pending)
     ).all()
@@ -149,6 +151,19 @@ def sync_indexes(
         sync_subscriptions(session, case, workflow, at)
     session.flush()
     return new_timers
+
+
+def open_task_items(session: Session, case_id: int, step: str) -> list[TaskItem]:
+    """The open tasks of a step of a case: those this transaction's engine step has
+    just brought in line, else read."""
+    known = txn.memory(session, "open_task_items").get(case_id)
+    if known is not None:
+        return [i for i in known if i.step == step and i.completed_at is None]
+    return session.scalars(
+        select(TaskItem)
+        .options(lazyload("*"))
+        .where(TaskItem.case_id == case_id, TaskItem.step == step, TaskItem.completed_at.is_(None))
+    ).all()
 
 
 # --- messages ----------------------------------------------------------------
