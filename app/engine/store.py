@@ -89,6 +89,25 @@ def lock_case_of_task(session: Session, item: TaskItem) -> Case:
     return _locked(session, row, loaded)
 
 
+def lock_case_with_rows(session: Session, case_id: int, model, *where) -> tuple[Case | None, list]:
+    """The case and its rows of `model` (a table with case_id) that match `where`, all
+    locked in one statement; a case another transaction holds is passed over (SKIP
+    LOCKED), and so is a case with no such rows: (None, []).  The rows are locked so
+    that PostgreSQL reads them again if they changed before the lock was taken."""
+    loaded = _related_in_session(session, case_id)
+    stmt = (
+        _locking(select(Case), True, also=model)
+        .add_columns(model)
+        .options(lazyload(model.case))
+        .join(model, model.case_id == Case.id)
+        .where(Case.id == case_id, *where)
+    )
+    rows = session.execute(stmt).all()
+    if not rows:
+        return None, []
+    return _locked(session, rows[0], loaded), [row[2] for row in rows]
+
+
 def _locking(stmt, skip_locked: bool, also=None):
     """The case and whether a failed step left it an open incident, with the lock.
     lazyload: the version and bureau are usually in the session already.
@@ -113,6 +132,9 @@ def _locked(session: Session, row, loaded: dict) -> Case:
     _keep_related(case, loaded)
     audit_chain.note_locked(session, case.id)
     txn.memory(session, "open_step_incident")[case.id] = bool(row[1])
+    # held for the transaction: the session keeps objects weakly, and the next case of a
+    # sweep's group most likely runs the same version
+    txn.memory(session, "versions")[case.process_version_id] = case.process_version
     return case
 
 

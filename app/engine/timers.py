@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Collection, Iterable
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from app.engine import store
 from app.engine.functions import RunContext
@@ -81,14 +81,8 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
     """Fire the due timers of one case.  Another scheduler holding the case is skipped
     (SKIP LOCKED on PostgreSQL); a timer already fired is never fired again; a cycle
     timer that fired stays pending with its next due time."""
-    case = store.lock_case(session, case_id, skip_locked=True)
-    if case is None or case.status != CaseStatus.ACTIVE:
-        return []
-    # lazyload: the case is in hand; the joined loads would read it (and its version) again
-    due = session.scalars(
-        select(Timer).options(lazyload("*")).where(Timer.case_id == case_id, *_pending_due(at))
-    ).all()
-    if not due:
+    case, due = store.lock_case_with_rows(session, case_id, Timer, *_pending_due(at))
+    if case is None or case.status != CaseStatus.ACTIVE or not due:
         return []
     workflow = store.restore(case)
     before = _event_values(workflow)
