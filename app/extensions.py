@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 
 from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_login import LoginManager
@@ -63,6 +64,43 @@ class Database:
     def new_session(self) -> Session:
         """A session outside the request scope (scheduler threads, concurrency tests)."""
         return Session(bind=self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def side_connection(self, read_only: bool = False, wait_ms: int | None = None):
+        """A short transaction on a connection of its own, never the request's: what it
+        writes survives the request's rollback and adds nothing to its locks (login
+        counters, figures snapshots).  `read_only` begins deferred on SQLite, so a read
+        never waits for a writer, not even the request that asks.  `wait_ms`: a writer
+        not worth a long wait gives up after that long, instead of the 30 seconds a
+        writer of real data waits.  In the tests the app is bound to one connection
+        whose transaction is rolled back: that connection is used."""
+        bound = current_app.extensions.get("database_bind")
+        if bound is not None:
+            yield bound
+            return
+        with self.engine.connect().execution_options(read_only=read_only) as connection:
+            writer_wait = None if read_only else wait_ms
+            with _sqlite_busy_timeout(connection, writer_wait):
+                with connection.begin():
+                    if writer_wait is not None and connection.dialect.name == "postgresql":
+                        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(writer_wait)}ms'")
+                    yield connection
+
+
+@contextmanager
+def _sqlite_busy_timeout(connection, wait_ms: int | None):
+    """SQLite's writers wait for the lock at BEGIN IMMEDIATE: the timeout is set on the
+    driver's connection before the transaction begins, and put back after."""
+    if wait_ms is None or connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    usual = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+    driver.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={int(usual)}")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -12,31 +12,20 @@ connection whose transaction is rolled back: the counters use it too.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 
-from flask import current_app
 from limits.storage import Storage
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.extensions import db
 from app.models import ThrottleCounter
 
 TABLE = ThrottleCounter.__table__
 
 
-@contextmanager
 def _connection(read_only: bool = False):
-    ext = current_app.extensions
-    bound = ext.get("database_bind")
-    if bound is not None:
-        yield bound
-        return
-    # Reads never wait for a writer (on SQLite: a deferred transaction), not even for
-    # the request that asks, which may hold the write lock itself.
-    with ext["database_engine"].connect().execution_options(read_only=read_only) as connection:
-        with connection.begin():
-            yield connection
+    return db.side_connection(read_only=read_only)
 
 
 class DatabaseStorage(Storage):

@@ -10,7 +10,7 @@ max_age_seconds).  An entry older than the age by the application's clock (or da
 after it) is stale and is computed again by the request that finds it.
 
 The snapshot is read and written on a connection of its own in a short transaction,
-as the login counters are (app/security/throttle_store.py): a GET writes nothing in
+as the login counters are (`db.side_connection`, app/extensions.py): a GET writes nothing in
 its request's transaction, and a snapshot that cannot be written (a busy SQLite
 writer) leaves the request its freshly computed figures.  In the tests the app is
 bound to one connection whose transaction is rolled back: the snapshots use it too.
@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable
 
@@ -32,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
+from app.extensions import db
 from app.models import FiguresSnapshot
 from app.stats.figures import figures
 from app.stats.period import Period
@@ -67,36 +67,10 @@ def snapshot_key(bureau_ids: set[int], period: Period) -> str:
     return hashlib.sha256(f"{period.since}|{period.until}|{scope}".encode()).hexdigest()
 
 
-@contextmanager
 def _connection(read_only: bool = False):
-    ext = current_app.extensions
-    bound = ext.get("database_bind")
-    if bound is not None:
-        yield bound
-        return
-    with ext["database_engine"].connect().execution_options(read_only=read_only) as connection:
-        with _short_waits(connection, read_only):
-            with connection.begin():
-                if not read_only and connection.dialect.name == "postgresql":
-                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{STORE_WAIT_MS}ms'")
-                yield connection
-
-
-@contextmanager
-def _short_waits(connection, read_only: bool):
-    """A snapshot is not worth a long wait: behind a long writer (an import holding
-    SQLite's write lock) the request gives up keeping it after STORE_WAIT_MS, instead
-    of the 30 seconds a writer of real data waits (app/extensions.py)."""
-    if read_only or connection.dialect.name != "sqlite":
-        yield
-        return
-    driver = connection.connection.driver_connection  # outside any transaction
-    usual = driver.execute("PRAGMA busy_timeout").fetchone()[0]
-    driver.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS}")
-    try:
-        yield
-    finally:
-        driver.execute(f"PRAGMA busy_timeout={int(usual)}")
+    # A snapshot is not worth a long wait: behind a long writer (an import holding
+    # SQLite's write lock) the request gives up keeping it after STORE_WAIT_MS.
+    return db.side_connection(read_only=read_only, wait_ms=STORE_WAIT_MS)
 
 
 def _read(key: str, at: dt.datetime, max_age: dt.timedelta):
