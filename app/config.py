@@ -110,8 +110,10 @@ class Defaults:
     # The supervisors' figures (统计分析, /api/stats) of a scope and period are computed at
     # most this often and kept in the database for every web process (app/stats/cache.py);
     # 0 computes them on every request.  At most this many scopes and periods are kept.
+    # The scheduler computes again, before they go stale, those read within this many hours.
     FIGURES_MAX_AGE_SECONDS = 600
     FIGURES_MAX_ENTRIES = 500
+    FIGURES_IN_USE_HOURS = 8
 
 
 ENV_KEYS = (
@@ -149,6 +151,7 @@ ENV_KEYS = (
     "BOARD_COUNTS_MAX_AGE_SECONDS",
     "FIGURES_MAX_AGE_SECONDS",
     "FIGURES_MAX_ENTRIES",
+    "FIGURES_IN_USE_HOURS",
 )
 BOOLEAN_KEYS = {"SCHEDULER_ENABLED", "START_SCHEDULER_IN_WEB", "SESSION_COOKIE_SECURE"}
 INTEGER_KEYS = {
@@ -163,6 +166,7 @@ INTEGER_KEYS = {
     "BOARD_COUNTS_MAX_AGE_SECONDS",
     "FIGURES_MAX_AGE_SECONDS",
     "FIGURES_MAX_ENTRIES",
+    "FIGURES_IN_USE_HOURS",
 }
 
 

@@ -26,6 +26,7 @@ from app.notify import sending as notify_sending
 from app.ops import status
 from app.partners.delivery import deliver_due
 from app.platforms import jobs as platform_jobs
+from app.stats import cache as figures_cache
 from app.supervision import board_counts
 
 log = logging.getLogger(__name__)
@@ -215,6 +216,12 @@ def _board_counts(session) -> None:
         log.info("board counts: %d view(s) counted", counted)
 
 
+def _refresh_figures(session) -> None:
+    computed = figures_cache.refresh(session)
+    if computed:
+        log.info("figures: %d scope(s) computed again", computed)
+
+
 def _job(app: Flask, work) -> None:
     """A thin job: enter the app context, do the work with the request-free session."""
     with app.app_context():
@@ -232,6 +239,8 @@ def _add_jobs(scheduler, app: Flask) -> None:
         ("send_notifications", _send_notifications, every),
         ("platforms", _platform_files, {"minutes": app.config["PLATFORM_EXPORT_MINUTES"]}),
         ("board_counts", _board_counts, {"seconds": app.config["BOARD_COUNTS_REFRESH_SECONDS"]}),
+        # half the figures' age: an entry in use is computed again before it goes stale
+        ("figures", _refresh_figures, {"seconds": max(60, app.config["FIGURES_MAX_AGE_SECONDS"] // 2)}),
     )
     for job_id, work, interval in jobs:
         scheduler.add_job(

@@ -9,6 +9,12 @@ was computed (the page: 数据截至…，每10分钟更新; /api/stats: compute
 max_age_seconds).  An entry older than the age by the application's clock (or dated
 after it) is stale and is computed again by the request that finds it.
 
+The scheduler keeps the figures in use fresh (`refresh`): a scope and period read in
+the last FIGURES_IN_USE_HOURS (a working day by default) is computed again once half
+its age has passed, so its readers are served from the table and never wait for the
+computation; only the first reader of a new scope or period (or one nobody read
+lately, or any when no scheduler runs) computes.
+
 The snapshot is read and written on a connection of its own in a short transaction,
 as the login counters are (`db.side_connection`, app/extensions.py): a GET writes nothing in
 its request's transaction, and a snapshot that cannot be written (a busy SQLite
@@ -21,16 +27,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
+from app.calendar.overrides import load_overrides
+from app.clock import now
 from app.extensions import db
 from app.models import FiguresSnapshot
 from app.stats.figures import figures
@@ -39,6 +48,9 @@ from app.stats.period import Period
 log = logging.getLogger(__name__)
 TABLE = FiguresSnapshot.__table__
 STORE_WAIT_MS = 1000
+REFRESH_PER_RUN = 5  # scopes computed again in one scheduler run, the stalest first
+REFRESH_BUDGET_SECONDS = 120.0  # a run starts no new computation after this long
+TOUCH_EVERY = dt.timedelta(minutes=5)  # used_at is written at most this often per entry
 
 
 @dataclass(frozen=True)
@@ -75,13 +87,37 @@ def _connection(read_only: bool = False):
 
 def _read(key: str, at: dt.datetime, max_age: dt.timedelta):
     with _connection(read_only=True) as c:
-        row = c.execute(select(TABLE.c.computed_at, TABLE.c.data).where(TABLE.c.key == key)).first()
+        row = c.execute(
+            select(TABLE.c.computed_at, TABLE.c.data, TABLE.c.used_at).where(TABLE.c.key == key)
+        ).first()
     if row is None or not (at - max_age < row.computed_at <= at):
         return None
+    if row.used_at is None or not (at - TOUCH_EVERY < row.used_at <= at):
+        _touch(key, at)
     return row
 
 
-def _store(key: str, period: Period, bureau_count: int, data: dict, at: dt.datetime, max_age: dt.timedelta):
+def _touch(key: str, at: dt.datetime) -> None:
+    """Note that the entry is read (for the scheduler's refresh); not worth an error."""
+    try:
+        with _connection() as c:
+            c.execute(update(TABLE).where(TABLE.c.key == key).values(used_at=at))
+    except SQLAlchemyError:
+        log.warning("figures snapshot: reading time not noted", exc_info=True)
+
+
+def _store(
+    key: str,
+    period: Period,
+    bureau_ids: set[int],
+    data: dict,
+    at: dt.datetime,
+    max_age: dt.timedelta,
+    *,
+    read: bool = True,
+):
+    """Keep the figures of a scope and period (`read`: for a reader, who has just read
+    them; the scheduler's refresh leaves the reading time as it was)."""
     limit = max(1, int(current_app.config["FIGURES_MAX_ENTRIES"]))
     with _connection() as c:
         # Stale entries go, and the oldest beyond the limit; rows another process is
@@ -92,8 +128,17 @@ def _store(key: str, period: Period, bureau_count: int, data: dict, at: dt.datet
         for doomed in (stale, surplus):
             c.execute(delete(TABLE).where(TABLE.c.id.in_(doomed.with_for_update(skip_locked=True))))
         dialect = postgresql if c.dialect.name == "postgresql" else sqlite
-        values = {"since": period.since, "until": period.until, "computed_at": at, "data": data}
-        upsert = dialect.insert(TABLE).values(key=key, bureau_count=bureau_count, **values)
+        values = {
+            "since": period.since,
+            "until": period.until,
+            "computed_at": at,
+            "data": data,
+            "bureau_ids": sorted(bureau_ids),
+            "bureau_count": len(bureau_ids),
+        }
+        if read:
+            values["used_at"] = at
+        upsert = dialect.insert(TABLE).values(key=key, **values)
         c.execute(upsert.on_conflict_do_update(index_elements=[TABLE.c.key], set_=values))
 
 
@@ -120,10 +165,50 @@ def cached_figures(
         return Figures(row.data, row.computed_at, seconds)
     data = figures(session, bureau_ids, period, at, overrides())
     try:
-        _store(key, period, len(bureau_ids), data, at, max_age)
+        _store(key, period, bureau_ids, data, at, max_age)
     except SQLAlchemyError:  # the figures are right; only the next reader computes again
         log.warning("figures snapshot not kept", exc_info=True)
     return Figures(data, at, seconds)
+
+
+def refresh(session: Session, at: dt.datetime | None = None) -> int:
+    """The scheduler's job: compute again the figures in use whose half age has passed,
+    the stalest first, at most REFRESH_PER_RUN within REFRESH_BUDGET_SECONDS; returns
+    how many were computed."""
+    seconds = int(current_app.config["FIGURES_MAX_AGE_SECONDS"])
+    if seconds <= 0:
+        return 0
+    at = at or now()
+    max_age = dt.timedelta(seconds=seconds)
+    in_use = dt.timedelta(hours=int(current_app.config["FIGURES_IN_USE_HOURS"]))
+    fresh = TABLE.c.computed_at.between(at - max_age / 2, at)
+    with _connection(read_only=True) as c:
+        due = c.execute(
+            select(TABLE.c.key, TABLE.c.since, TABLE.c.until, TABLE.c.bureau_ids)
+            .where(TABLE.c.bureau_ids.is_not(None), TABLE.c.used_at >= at - in_use, ~fresh)
+            .order_by(TABLE.c.computed_at)
+            .limit(REFRESH_PER_RUN)
+        ).all()
+    if not due:
+        return 0
+    overrides = load_overrides(session)
+    began = time.monotonic()
+    computed = 0
+    for row in due:
+        if time.monotonic() - began > REFRESH_BUDGET_SECONDS:
+            break
+        if not row.bureau_ids:
+            continue
+        period, bureau_ids = Period(row.since, row.until), {int(b) for b in row.bureau_ids}
+        data = figures(session, bureau_ids, period, at, overrides)
+        session.commit()  # end the read before the entry is written on its own connection
+        try:
+            _store(row.key, period, bureau_ids, data, at, max_age, read=False)
+        except SQLAlchemyError:
+            log.warning("figures snapshot not refreshed", exc_info=True)
+            continue
+        computed += 1
+    return computed
 
 
 def clear_figures_cache(session: Session) -> int:

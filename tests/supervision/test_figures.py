@@ -14,6 +14,7 @@ from app.clock import now, today
 from app.engine import audit
 from app.models import FiguresSnapshot, TaskItem, User
 from app.org.access import visible_bureau_ids
+from app.stats import cache
 from app.stats.figures import figures
 from app.stats.period import Period
 from tests.supervision.conftest import MONDAY
@@ -190,3 +191,76 @@ def test_without_a_cache_every_request_computes(work, api, app, login, monkeypat
     assert body["max_age_seconds"] == 0
     assert session.scalar(select(func.count()).select_from(FiguresSnapshot)) == 0
     assert "（即时计算）" in login("supervisor").get("/supervisor/figures").get_data(as_text=True)
+
+
+# --- kept fresh by the scheduler (app.stats.cache.refresh) ---
+
+
+def _late_open(body: dict) -> int:
+    return next(r for r in body["on_time_by_step"] if r["step"] == "verification")["late_open"]
+
+
+def test_the_scheduler_computes_the_figures_in_use_before_they_go_stale(
+    work, api, clock, index_case, session
+):
+    stats = api("supervisor")
+    first = stats("GET", "/api/stats").get_json()
+    assert cache.refresh(session) == 0  # just computed
+    index_case("CITY", -2 * DAY)  # one more verification open past its due time
+    session.commit()
+    clock.shift(dt.timedelta(minutes=4))
+    assert cache.refresh(session) == 0  # not half its age yet
+    assert stats("GET", "/api/stats").get_json() == first
+    clock.shift(dt.timedelta(minutes=2))
+    assert cache.refresh(session) == 1
+    refreshed_at = now()
+    clock.shift(dt.timedelta(minutes=7))  # 13 minutes after the reader's computation
+    served = stats("GET", "/api/stats").get_json()
+    assert served["computed_at"] == refreshed_at.isoformat()  # the scheduler's, not computed now
+    assert _late_open(first) == 1 and _late_open(served) == 2
+    assert _without_freshness(served) == _direct(session, "supervisor")
+    assert session.scalar(select(func.count()).select_from(FiguresSnapshot)) == 1
+
+
+def test_figures_nobody_reads_are_left_to_go_stale(work, api, app, clock, session):
+    api("supervisor")("GET", "/api/stats")
+    snapshot = session.scalar(select(FiguresSnapshot))
+    assert snapshot.used_at == now() and snapshot.bureau_ids == sorted(snapshot.bureau_ids)
+    assert len(snapshot.bureau_ids) == snapshot.bureau_count > 1  # the city and its counties
+    clock.shift(dt.timedelta(hours=app.config["FIGURES_IN_USE_HOURS"], minutes=1))
+    assert cache.refresh(session) == 0
+    # an entry kept before its scope was stored is left to its readers
+    session.expire_all()
+    snapshot = session.scalar(select(FiguresSnapshot))
+    snapshot.bureau_ids, snapshot.used_at = None, now()
+    session.commit()
+    assert cache.refresh(session) == 0
+
+
+def test_reading_notes_the_time_at_most_every_few_minutes(work, api, clock, session):
+    stats = api("supervisor")
+    stats("GET", "/api/stats")
+    computed = now()
+    clock.shift(dt.timedelta(minutes=2))
+    stats("GET", "/api/stats")
+    assert session.scalar(select(FiguresSnapshot.used_at)) == computed
+    clock.shift(dt.timedelta(minutes=4))
+    stats("GET", "/api/stats")
+    assert session.scalar(select(FiguresSnapshot.used_at)) == now()
+
+
+def test_without_a_cache_the_scheduler_computes_nothing(work, api, app, monkeypatch, session):
+    api("supervisor")("GET", "/api/stats")
+    monkeypatch.setitem(app.config, "FIGURES_MAX_AGE_SECONDS", 0)
+    assert cache.refresh(session) == 0
+
+
+def test_the_scheduler_runs_the_refresh(app):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from app import scheduler
+
+    jobs = BackgroundScheduler(timezone="UTC")
+    scheduler._add_jobs(jobs, app)
+    job = jobs.get_job("figures")
+    assert job is not None and job.trigger.interval == dt.timedelta(seconds=300)
