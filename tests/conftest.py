@@ -7,14 +7,12 @@ database is created beside it for the session and dropped afterwards).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
-import time_machine
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
@@ -22,16 +20,6 @@ from app import create_app
 from app.extensions import db
 from app.models import Case, TaskItem, User
 from app.setup.database import prepare_database
-
-
-def pytest_configure(config) -> None:
-    """TEST_CLOCK_AT (an ISO time with its offset): the run's clock starts there and goes
-    on.  .ci/across-midnight uses it for the browser tests, where libfaketime would slow
-    the browser itself down; it moves this process only, the live server included."""
-    at = os.environ.get("TEST_CLOCK_AT")
-    if at:
-        time_machine.travel(dt.datetime.fromisoformat(at), tick=True).start()
-
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "test-pass"
