@@ -9,11 +9,12 @@ was computed (the page: 数据截至…，每10分钟更新; /api/stats: compute
 max_age_seconds).  An entry older than the age by the application's clock (or dated
 after it) is stale and is computed again by the request that finds it.
 
-The scheduler keeps the figures in use fresh (`refresh`): a scope and period read in
-the last FIGURES_IN_USE_HOURS (a working day by default) is computed again once half
-its age has passed, so its readers are served from the table and never wait for the
-computation; only the first reader of a new scope or period (or one nobody read
-lately, or any when no scheduler runs) computes.
+The scheduler keeps the figures in use fresh (`refresh`): each supervisor's default
+view (the last 12 months of all the bureaus they see) and every scope and period read
+in the last FIGURES_IN_USE_HOURS (a working day by default) are computed again once
+half their age has passed, so their readers are served from the table and never wait
+for the computation; only the first reader of another scope or period (or of one
+nobody read lately, or any when no scheduler runs) computes.
 
 The snapshot is read and written on a connection of its own in a short transaction,
 as the login counters are (`db.side_connection`, app/extensions.py): a GET writes nothing in
@@ -44,6 +45,7 @@ from app.extensions import db
 from app.models import FiguresSnapshot
 from app.stats.figures import figures
 from app.stats.period import Period
+from app.supervision.scope import supervisors_scopes
 
 log = logging.getLogger(__name__)
 TABLE = FiguresSnapshot.__table__
@@ -172,38 +174,56 @@ def cached_figures(
 
 
 def refresh(session: Session, at: dt.datetime | None = None) -> int:
-    """The scheduler's job: compute again the figures in use whose half age has passed,
-    the stalest first, at most REFRESH_PER_RUN within REFRESH_BUDGET_SECONDS; returns
-    how many were computed."""
+    """The scheduler's job: compute each supervisor's default figures (the last 12
+    months of all the bureaus they see) and the figures in use, once half their age has
+    passed (the ones never computed first, then the stalest), at most REFRESH_PER_RUN
+    within REFRESH_BUDGET_SECONDS; returns how many were computed."""
     seconds = int(current_app.config["FIGURES_MAX_AGE_SECONDS"])
     if seconds <= 0:
         return 0
     at = at or now()
     max_age = dt.timedelta(seconds=seconds)
-    in_use = dt.timedelta(hours=int(current_app.config["FIGURES_IN_USE_HOURS"]))
-    fresh = TABLE.c.computed_at.between(at - max_age / 2, at)
+    in_use_since = at - dt.timedelta(hours=int(current_app.config["FIGURES_IN_USE_HOURS"]))
+    default_period = Period.last_months(cal.local_date(at))
+    wanted = {
+        snapshot_key(set(ids), default_period): (default_period, set(ids))
+        for ids in supervisors_scopes(session)
+        if ids
+    }
     with _connection(read_only=True) as c:
-        due = c.execute(
-            select(TABLE.c.key, TABLE.c.since, TABLE.c.until, TABLE.c.bureau_ids)
-            .where(TABLE.c.bureau_ids.is_not(None), TABLE.c.used_at >= at - in_use, ~fresh)
-            .order_by(TABLE.c.computed_at)
-            .limit(REFRESH_PER_RUN)
+        kept = c.execute(
+            select(
+                TABLE.c.key,
+                TABLE.c.since,
+                TABLE.c.until,
+                TABLE.c.bureau_ids,
+                TABLE.c.computed_at,
+                TABLE.c.used_at,
+            )
         ).all()
+    computed_at = {row.key: row.computed_at for row in kept}
+    for row in kept:
+        if row.bureau_ids and row.used_at is not None and row.used_at >= in_use_since:
+            wanted.setdefault(row.key, (Period(row.since, row.until), {int(b) for b in row.bureau_ids}))
+    due = [
+        (computed_at.get(key), key)
+        for key in wanted
+        if key not in computed_at or not (at - max_age / 2 <= computed_at[key] <= at)
+    ]
+    due.sort(key=lambda item: (item[0] is not None, item[0] or at))
     if not due:
         return 0
     overrides = load_overrides(session)
     began = time.monotonic()
     computed = 0
-    for row in due:
+    for _computed_at, key in due[:REFRESH_PER_RUN]:
         if time.monotonic() - began > REFRESH_BUDGET_SECONDS:
             break
-        if not row.bureau_ids:
-            continue
-        period, bureau_ids = Period(row.since, row.until), {int(b) for b in row.bureau_ids}
+        period, bureau_ids = wanted[key]
         data = figures(session, bureau_ids, period, at, overrides)
         session.commit()  # end the read before the entry is written on its own connection
         try:
-            _store(row.key, period, bureau_ids, data, at, max_age, read=False)
+            _store(key, period, bureau_ids, data, at, max_age, read=False)
         except SQLAlchemyError:
             log.warning("figures snapshot not refreshed", exc_info=True)
             continue

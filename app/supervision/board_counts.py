@@ -35,10 +35,9 @@ from sqlalchemy.orm import Session
 from app.calendar.overrides import load_overrides
 from app.calendar.urgency import DUE_SOON_WORKING_DAYS, due_soon_horizon
 from app.clock import now
-from app.models import BoardCount, User, UserRole
-from app.org.access import visible_bureau_ids
+from app.models import BoardCount
 from app.supervision.board_sql import Criteria, count_states
-from app.supervision.scope import steps_of_kind
+from app.supervision.scope import steps_of_kind, supervisors_scopes
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +155,8 @@ def store(
 def default_scopes(session: Session) -> dict[str, dict]:
     """Each active supervisor's default view (all bureaus they see, nothing filtered)."""
     scopes: dict[str, dict] = {}
-    supervisors = select(UserRole.user_id).where(UserRole.role == "supervisor")
-    for user in session.scalars(select(User).where(User.active.is_(True), User.id.in_(supervisors))):
-        scope = scope_of(Criteria(frozenset(visible_bureau_ids(session, user))), DUE_SOON_WORKING_DAYS)
+    for bureau_ids in supervisors_scopes(session):
+        scope = scope_of(Criteria(bureau_ids), DUE_SOON_WORKING_DAYS)
         scopes[scope_key(scope)] = scope
     return scopes
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.steps import STEP_KINDS, kind_label
 from app.models import Bureau, ProcessVersion, User, UserRole
-from app.org.access import bureau_and_below
+from app.org.access import bureau_and_below, visible_bureau_ids
 
 NOT_OFFICER_ROLES = ("supervisor", "designer", "admin")
 
@@ -82,3 +82,11 @@ def officer_choices(session: Session, bureau_ids: set[int]) -> list:
         .order_by(User.bureau_id, User.username)
     )
     return list(session.execute(stmt))
+
+
+def supervisors_scopes(session: Session) -> set[frozenset[int]]:
+    """The bureaus each active supervisor sees: their default view of the board and of
+    the figures, prepared by the scheduler before the first reading of the day."""
+    supervisors = select(UserRole.user_id).where(UserRole.role == "supervisor")
+    users = session.scalars(select(User).where(User.active.is_(True), User.id.in_(supervisors)))
+    return {frozenset(visible_bureau_ids(session, user)) for user in users}

@@ -17,6 +17,7 @@ from app.org.access import visible_bureau_ids
 from app.stats import cache
 from app.stats.figures import figures
 from app.stats.period import Period
+from app.supervision.scope import supervisors_scopes
 from tests.supervision.conftest import MONDAY
 
 DAY = dt.timedelta(days=1)
@@ -195,64 +196,85 @@ def test_without_a_cache_every_request_computes(work, api, app, login, monkeypat
 
 # --- kept fresh by the scheduler (app.stats.cache.refresh) ---
 
+LAST_YEAR = "/api/stats?since=2025-03-01&until=2026-02-28"  # not the default period
+
 
 def _late_open(body: dict) -> int:
     return next(r for r in body["on_time_by_step"] if r["step"] == "verification")["late_open"]
 
 
-def test_the_scheduler_computes_the_figures_in_use_before_they_go_stale(
-    work, api, clock, index_case, session
-):
+def _count(session) -> int:
+    return session.scalar(select(func.count()).select_from(FiguresSnapshot))
+
+
+def test_each_supervisors_default_figures_are_prepared(work, api, clock, session):
+    prepared = cache.refresh(session)
+    assert prepared == len(supervisors_scopes(session)) >= 2 and _count(session) == prepared
+    assert cache.refresh(session) == 0  # all fresh
+    prepared_at = now()
+    clock.shift(dt.timedelta(minutes=1))
+    for user in ("supervisor", "county_supervisor"):
+        served = api(user)("GET", "/api/stats").get_json()
+        assert served["computed_at"] == prepared_at.isoformat()  # nobody waited
+        assert _without_freshness(served) == _direct(session, user)
+    assert _count(session) == prepared
+
+
+def test_the_figures_in_use_are_computed_again_before_they_go_stale(work, api, clock, index_case, session):
+    cache.refresh(session)  # the default views
     stats = api("supervisor")
-    first = stats("GET", "/api/stats").get_json()
-    assert cache.refresh(session) == 0  # just computed
+    first = stats("GET", LAST_YEAR).get_json()
+    assert first["computed_at"] == now().isoformat()  # another period: its reader computes
     index_case("CITY", -2 * DAY)  # one more verification open past its due time
     session.commit()
     clock.shift(dt.timedelta(minutes=4))
-    assert cache.refresh(session) == 0  # not half its age yet
-    assert stats("GET", "/api/stats").get_json() == first
+    assert cache.refresh(session) == 0  # not half their age yet
+    assert stats("GET", LAST_YEAR).get_json() == first
     clock.shift(dt.timedelta(minutes=2))
-    assert cache.refresh(session) == 1
+    assert cache.refresh(session) == len(supervisors_scopes(session)) + 1
     refreshed_at = now()
     clock.shift(dt.timedelta(minutes=7))  # 13 minutes after the reader's computation
-    served = stats("GET", "/api/stats").get_json()
+    served = stats("GET", LAST_YEAR).get_json()
     assert served["computed_at"] == refreshed_at.isoformat()  # the scheduler's, not computed now
     assert _late_open(first) == 1 and _late_open(served) == 2
-    assert _without_freshness(served) == _direct(session, "supervisor")
-    assert session.scalar(select(func.count()).select_from(FiguresSnapshot)) == 1
 
 
 def test_figures_nobody_reads_are_left_to_go_stale(work, api, app, clock, session):
-    api("supervisor")("GET", "/api/stats")
+    stats = api("supervisor")
+    stats("GET", LAST_YEAR)
     snapshot = session.scalar(select(FiguresSnapshot))
     assert snapshot.used_at == now() and snapshot.bureau_ids == sorted(snapshot.bureau_ids)
     assert len(snapshot.bureau_ids) == snapshot.bureau_count > 1  # the city and its counties
+    key, defaults = snapshot.key, len(supervisors_scopes(session))
     clock.shift(dt.timedelta(hours=app.config["FIGURES_IN_USE_HOURS"], minutes=1))
-    assert cache.refresh(session) == 0
-    # an entry kept before its scope was stored is left to its readers
+    assert cache.refresh(session) == defaults  # the default views only ...
     session.expire_all()
-    snapshot = session.scalar(select(FiguresSnapshot))
-    snapshot.bureau_ids, snapshot.used_at = None, now()
+    keys = set(session.scalars(select(FiguresSnapshot.key)))
+    assert key not in keys and len(keys) == defaults  # ... and the stale entry cleared
+    # an entry kept before its scope was stored is left to its readers
+    stats("GET", LAST_YEAR)
+    snapshot = session.scalar(select(FiguresSnapshot).where(FiguresSnapshot.key == key))
+    snapshot.bureau_ids = None
     session.commit()
-    assert cache.refresh(session) == 0
+    clock.shift(dt.timedelta(minutes=6))
+    assert cache.refresh(session) == defaults
 
 
 def test_reading_notes_the_time_at_most_every_few_minutes(work, api, clock, session):
     stats = api("supervisor")
-    stats("GET", "/api/stats")
+    stats("GET", LAST_YEAR)
     computed = now()
     clock.shift(dt.timedelta(minutes=2))
-    stats("GET", "/api/stats")
+    stats("GET", LAST_YEAR)
     assert session.scalar(select(FiguresSnapshot.used_at)) == computed
     clock.shift(dt.timedelta(minutes=4))
-    stats("GET", "/api/stats")
+    stats("GET", LAST_YEAR)
     assert session.scalar(select(FiguresSnapshot.used_at)) == now()
 
 
 def test_without_a_cache_the_scheduler_computes_nothing(work, api, app, monkeypatch, session):
-    api("supervisor")("GET", "/api/stats")
     monkeypatch.setitem(app.config, "FIGURES_MAX_AGE_SECONDS", 0)
-    assert cache.refresh(session) == 0
+    assert cache.refresh(session) == 0 and _count(session) == 0
 
 
 def test_the_scheduler_runs_the_refresh(app):
