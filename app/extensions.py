@@ -65,6 +65,14 @@ class Database:
         """A session outside the request scope (scheduler threads, concurrency tests)."""
         return Session(bind=self.engine, expire_on_commit=False)
 
+    def read_only_session(self) -> Session:
+        """A session that only reads, outside the request scope: on SQLite its
+        transactions begin deferred, so a long read (the scheduler computing figures)
+        never holds the write lock that officers completing tasks wait for."""
+        ext = current_app.extensions
+        bind = ext.get("database_bind") or self.engine.execution_options(read_only=True)
+        return Session(bind=bind, expire_on_commit=False, **ext.get("database_session_options", {}))
+
     @contextmanager
     def side_connection(self, read_only: bool = False, wait_ms: int | None = None):
         """A short transaction on a connection of its own, never the request's: what it

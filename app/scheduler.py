@@ -216,8 +216,8 @@ def _board_counts(session) -> None:
         log.info("board counts: %d view(s) counted", counted)
 
 
-def _refresh_figures(session) -> None:
-    computed = figures_cache.refresh(session)
+def _refresh_figures(_session) -> None:
+    computed = figures_cache.refresh()  # reads in a read-only session of its own
     if computed:
         log.info("figures: %d scope(s) computed again", computed)
 

@@ -436,7 +436,7 @@ def time_prepared(app) -> None:
     clear_cache()
     db.session.commit()
     started = time.perf_counter()
-    prepared = figures_cache.refresh(db.session)
+    prepared = figures_cache.refresh()
     took = time.perf_counter() - started
     print(f"  scheduler's refresh: {prepared} default view(s) computed in {took:.1f} s")
     db.session.remove()

@@ -173,11 +173,13 @@ def cached_figures(
     return Figures(data, at, seconds)
 
 
-def refresh(session: Session, at: dt.datetime | None = None) -> int:
+def refresh(at: dt.datetime | None = None) -> int:
     """The scheduler's job: compute each supervisor's default figures (the last 12
     months of all the bureaus they see) and the figures in use, once half their age has
     passed (the ones never computed first, then the stalest), at most REFRESH_PER_RUN
-    within REFRESH_BUDGET_SECONDS; returns how many were computed."""
+    within REFRESH_BUDGET_SECONDS; returns how many were computed.  The figures are
+    read in a read-only session of their own: on SQLite the scheduler's session would
+    hold the write lock for the whole computation."""
     seconds = int(current_app.config["FIGURES_MAX_AGE_SECONDS"])
     if seconds <= 0:
         return 0
@@ -185,6 +187,20 @@ def refresh(session: Session, at: dt.datetime | None = None) -> int:
     max_age = dt.timedelta(seconds=seconds)
     in_use_since = at - dt.timedelta(hours=int(current_app.config["FIGURES_IN_USE_HOURS"]))
     default_period = Period.last_months(cal.local_date(at))
+    reader = db.read_only_session()
+    try:
+        return _refresh(reader, at, max_age, in_use_since, default_period)
+    finally:
+        reader.close()
+
+
+def _refresh(
+    session: Session,
+    at: dt.datetime,
+    max_age: dt.timedelta,
+    in_use_since: dt.datetime,
+    default_period: Period,
+) -> int:
     wanted = {
         snapshot_key(set(ids), default_period): (default_period, set(ids))
         for ids in supervisors_scopes(session)
@@ -221,7 +237,7 @@ def refresh(session: Session, at: dt.datetime | None = None) -> int:
             break
         period, bureau_ids = wanted[key]
         data = figures(session, bureau_ids, period, at, overrides)
-        session.commit()  # end the read before the entry is written on its own connection
+        session.rollback()  # end the read (it wrote nothing) before the entry is written
         try:
             _store(key, period, bureau_ids, data, at, max_age, read=False)
         except SQLAlchemyError:

@@ -74,3 +74,30 @@ def test_a_get_that_writes_after_another_writer_committed(fresh_app):
     with engine.connect() as connection:
         row = connection.execute(text("SELECT name, doc_prefix FROM bureau WHERE code = 'CITY'")).one()
     assert row == ("已改名", "别人")
+
+
+def test_the_scheduler_computes_figures_without_the_write_lock(fresh_app, monkeypatch):
+    """The figures refresh reads for seconds at 100,000 cases: officers must be able to
+    write meanwhile (on SQLite a writer's transaction would hold the lock throughout)."""
+    from app.stats import cache
+
+    app, _url = fresh_app("sqlite")
+    engine = app.extensions["database_engine"]
+    real = cache.figures
+    wrote: list[bool] = []
+
+    def figures_while_an_officer_writes(session, *args):
+        data = real(session, *args)
+        with engine.connect() as connection:
+            connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")
+            with connection.begin():  # BEGIN IMMEDIATE: fails at once if the lock is held
+                connection.execute(update(Bureau).where(Bureau.code == "CITY").values(doc_prefix="写入"))
+            connection.connection.driver_connection.execute("PRAGMA busy_timeout=30000")
+        wrote.append(True)
+        return data
+
+    monkeypatch.setattr(cache, "figures", figures_while_an_officer_writes)
+    with app.app_context():
+        computed = cache.refresh()
+        db.session.remove()
+    assert computed >= 1 and wrote == [True] * computed

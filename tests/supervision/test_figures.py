@@ -208,9 +208,9 @@ def _count(session) -> int:
 
 
 def test_each_supervisors_default_figures_are_prepared(work, api, clock, session):
-    prepared = cache.refresh(session)
+    prepared = cache.refresh()
     assert prepared == len(supervisors_scopes(session)) >= 2 and _count(session) == prepared
-    assert cache.refresh(session) == 0  # all fresh
+    assert cache.refresh() == 0  # all fresh
     prepared_at = now()
     clock.shift(dt.timedelta(minutes=1))
     for user in ("supervisor", "county_supervisor"):
@@ -221,17 +221,17 @@ def test_each_supervisors_default_figures_are_prepared(work, api, clock, session
 
 
 def test_the_figures_in_use_are_computed_again_before_they_go_stale(work, api, clock, index_case, session):
-    cache.refresh(session)  # the default views
+    cache.refresh()  # the default views
     stats = api("supervisor")
     first = stats("GET", LAST_YEAR).get_json()
     assert first["computed_at"] == now().isoformat()  # another period: its reader computes
     index_case("CITY", -2 * DAY)  # one more verification open past its due time
     session.commit()
     clock.shift(dt.timedelta(minutes=4))
-    assert cache.refresh(session) == 0  # not half their age yet
+    assert cache.refresh() == 0  # not half their age yet
     assert stats("GET", LAST_YEAR).get_json() == first
     clock.shift(dt.timedelta(minutes=2))
-    assert cache.refresh(session) == len(supervisors_scopes(session)) + 1
+    assert cache.refresh() == len(supervisors_scopes(session)) + 1
     refreshed_at = now()
     clock.shift(dt.timedelta(minutes=7))  # 13 minutes after the reader's computation
     served = stats("GET", LAST_YEAR).get_json()
@@ -247,7 +247,7 @@ def test_figures_nobody_reads_are_left_to_go_stale(work, api, app, clock, sessio
     assert len(snapshot.bureau_ids) == snapshot.bureau_count > 1  # the city and its counties
     key, defaults = snapshot.key, len(supervisors_scopes(session))
     clock.shift(dt.timedelta(hours=app.config["FIGURES_IN_USE_HOURS"], minutes=1))
-    assert cache.refresh(session) == defaults  # the default views only ...
+    assert cache.refresh() == defaults  # the default views only ...
     session.expire_all()
     keys = set(session.scalars(select(FiguresSnapshot.key)))
     assert key not in keys and len(keys) == defaults  # ... and the stale entry cleared
@@ -257,7 +257,7 @@ def test_figures_nobody_reads_are_left_to_go_stale(work, api, app, clock, sessio
     snapshot.bureau_ids = None
     session.commit()
     clock.shift(dt.timedelta(minutes=6))
-    assert cache.refresh(session) == defaults
+    assert cache.refresh() == defaults
 
 
 def test_reading_notes_the_time_at_most_every_few_minutes(work, api, clock, session):
@@ -274,7 +274,7 @@ def test_reading_notes_the_time_at_most_every_few_minutes(work, api, clock, sess
 
 def test_without_a_cache_the_scheduler_computes_nothing(work, api, app, monkeypatch, session):
     monkeypatch.setitem(app.config, "FIGURES_MAX_AGE_SECONDS", 0)
-    assert cache.refresh(session) == 0 and _count(session) == 0
+    assert cache.refresh() == 0 and _count(session) == 0
 
 
 def test_the_scheduler_runs_the_refresh(app):
