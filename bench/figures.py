@@ -473,8 +473,7 @@ def run(backend: str, url: str, cases: int, repeats: int, do_profile: bool) -> N
             conn.execute(text("ANALYZE" if backend == "SQLite" else "VACUUM ANALYZE"))
         print(f"  prepared in {time.perf_counter() - started:.0f} s")
         time_requests(app, repeats, backend, do_profile)
-        if has_cache():
-            time_prepared(app)
+        time_prepared(app)
         db.session.remove()
         db.engine.dispose()
 

@@ -81,6 +81,11 @@ def snapshot_key(bureau_ids: set[int], period: Period) -> str:
     return hashlib.sha256(f"{period.since}|{period.until}|{scope}".encode()).hexdigest()
 
 
+def _recent(moment: dt.datetime | None, at: dt.datetime, span: dt.timedelta) -> bool:
+    """Within `span` before `at`; a time after the clock (or none) is not recent."""
+    return moment is not None and at - span < moment <= at
+
+
 def _connection(read_only: bool = False):
     # A snapshot is not worth a long wait: behind a long writer (an import holding
     # SQLite's write lock) the request gives up keeping it after STORE_WAIT_MS.
@@ -92,9 +97,9 @@ def _read(key: str, at: dt.datetime, max_age: dt.timedelta):
         row = c.execute(
             select(TABLE.c.computed_at, TABLE.c.data, TABLE.c.used_at).where(TABLE.c.key == key)
         ).first()
-    if row is None or not (at - max_age < row.computed_at <= at):
+    if row is None or not _recent(row.computed_at, at, max_age):
         return None
-    if row.used_at is None or not (at - TOUCH_EVERY < row.used_at <= at):
+    if not _recent(row.used_at, at, TOUCH_EVERY):
         _touch(key, at)
     return row
 
@@ -222,9 +227,7 @@ def _refresh(
         if row.bureau_ids and row.used_at is not None and row.used_at >= in_use_since:
             wanted.setdefault(row.key, (Period(row.since, row.until), {int(b) for b in row.bureau_ids}))
     due = [
-        (computed_at.get(key), key)
-        for key in wanted
-        if key not in computed_at or not (at - max_age / 2 <= computed_at[key] <= at)
+        (computed_at.get(key), key) for key in wanted if not _recent(computed_at.get(key), at, max_age / 2)
     ]
     due.sort(key=lambda item: (item[0] is not None, item[0] or at))
     if not due:
