@@ -132,11 +132,12 @@ def _receive(session: Session, case_id: int, event, payload: dict, at: dt.dateti
     incoming = BpmnEvent(
         event.event_definition, payload=deepcopy(payload), correlations=dict(workflow.correlations)
     )
-    with store.running(ctx, f"案件 {case.number} 接收消息“{event.event_definition.name}”出错"):
+    what = f"案件 {case.number} 接收消息“{event.event_definition.name}”出错"
+    with store.running(ctx, what):
         caught = workflow.event_manager.catch(incoming, internal=False)
-        if not caught:
-            return False
-        workflow.do_engine_steps()
+    if not caught:
+        return False
+    store.run(workflow, ctx, what)
 
     def record() -> None:
         store.audit(

@@ -57,7 +57,7 @@ def retry(session: Session, case_id: int, actor: User) -> Case:
     ctx = RunContext(session=session, case=case, actor=actor)
     with store.running(ctx, "重试出错"):
         workflow.refresh_timers()
-        workflow.do_engine_steps()
+    store.run(workflow, ctx, "重试出错")
 
     def record() -> None:
         store.audit(session, case, actor, "retry", summary="重试案件", at=at)
