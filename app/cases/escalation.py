@@ -15,7 +15,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
-from app.engine import open_task_items
+from app.engine import open_task_items, txn
 from app.models import Case, Notification, TaskItem, Timer
 
 
@@ -60,4 +60,4 @@ def on_timers_fired(session: Session, case: Case, fired: list[Timer], at: dt.dat
                 session.add(
                     _to_assignee(item, case, "due_soon", f"“{item.name}”（{case.number}）即将到期{due}", at)
                 )
-    session.flush()
+    txn.flush(session)

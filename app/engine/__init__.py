@@ -23,7 +23,7 @@ from app.engine.steps import (
     unclaim,
 )
 from app.engine.store import audit
-from app.engine.timers import TIMER_LISTENERS, due_timer_case_ids, fire_case_timers
+from app.engine.timers import TIMER_LISTENERS, due_timer_case_ids, fire_case_timers, lock_due
 
 __all__ = [
     "deploy_bundled",
@@ -48,6 +48,7 @@ __all__ = [
     "open_task_items",
     "due_timer_case_ids",
     "fire_case_timers",
+    "lock_due",
     "start_case",
     "start_form",
     "step_info",

@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.engine.txn import memory
@@ -69,6 +69,23 @@ def chain_head(session: Session, case_id: int | None) -> str | None:
             note_locked(session, case_id)
     where = AuditEvent.case_id == case_id if case_id is not None else AuditEvent.case_id.is_(None)
     return session.scalar(select(AuditEvent.hash).where(where).order_by(AuditEvent.id.desc()).limit(1))
+
+
+def read_heads(session: Session, case_ids: list[int]) -> None:
+    """The chain heads of locked cases, one statement for all of them (a case without
+    events yet has none)."""
+    newest = (
+        select(func.max(AuditEvent.id)).where(AuditEvent.case_id.in_(case_ids)).group_by(AuditEvent.case_id)
+    )
+    heads: dict[int, str | None] = dict.fromkeys(case_ids)
+    for case_id, head in session.execute(
+        select(AuditEvent.case_id, AuditEvent.hash).where(AuditEvent.id.in_(newest))
+    ):
+        heads[case_id] = head
+    known = memory(session, "audit_heads")
+    for case_id, head in heads.items():
+        if _locked(session, case_id):
+            known.setdefault(case_id, head)  # one known already may have events not yet flushed
 
 
 def seal(session: Session, event: AuditEvent) -> None:

@@ -7,6 +7,7 @@ are WAITING; inbox, board, escalation and the scheduler read these, never the st
 from __future__ import annotations
 
 import datetime as dt
+from typing import Collection
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -54,35 +55,42 @@ def step_key(meta: dict, task) -> str:
 
 
 def sync_indexes(
-    session: Session, case: Case, workflow, at: dt.datetime, *, version_changed: bool = False
-) -> list[dict]:
+    session: Session,
+    case: Case,
+    workflow,
+    at: dt.datetime,
+    *,
+    version_changed: bool = False,
+    ran: Collection[str] = (),
+) -> tuple[list[dict], list[Timer]]:
     """Bring task_item and timer rows in line with the workflow.  New rows go in as
     one bulk INSERT per table: this runs on every engine step.  Returns the timers
-    armed by this step.  `version_changed`: the case moved to another version (its old
-    one may have left rows this one's diagram would not explain)."""
+    armed by this step and the timer rows it fired: `ran`, the timers that ran inside
+    the step (a deadline passed while a message or another branch moved the case),
+    are marked fired, not cancelled, so that their escalation is not lost.
+    `version_changed`: the case moved to another version (its old one may have left
+    rows this one's diagram would not explain)."""
     meta = callee_meta(case.process_version.meta, getattr(workflow, "bound", None))
     steps = meta.get("steps", {})
     timer_meta = meta.get("timers", {})
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     waiting = {str(t.id): t for t in waiting_timers(workflow)}
 
-    # lazyload: the case is already in the session; joined loads here only cost time.
-    open_items = session.scalars(
-        select(TaskItem)
-        .options(lazyload("*"))
-        .where(TaskItem.case_id == case.id, TaskItem.completed_at.is_(None))
-    ).all()
+    open_items, pending = _open_rows(session, case.id)
     for item in open_items:
         if item.engine_task_id not in ready:
             item.completed_at, item.outcome = at, "cancelled"
     # kept for the step's listeners (escalation marks these tasks): no second read
     txn.memory(session, "open_task_items")[case.id] = [i for i in open_items if i.completed_at is None]
-    pending = session.scalars(
-        select(Timer).options(lazyload("*")).where(Timer.case_id == case.id, Timer.is_pending)
-    ).all()
     known_timers = {t.engine_task_id: t for t in pending}
+    passed: list[Timer] = []
     for timer in pending:
-        if timer.engine_task_id not in waiting:
+        if timer.engine_task_id in waiting:
+            continue
+        if timer.engine_task_id in ran:
+            timer.fired_at = at
+            passed.append(timer)
+        else:
             timer.cancelled_at = at
 
     # Due dates of steps come from their deadline (or cutoff) timers; warnings too.
@@ -149,8 +157,44 @@ def sync_indexes(
         session.execute(insert(TaskItem), new_items)
     if version_changed or may_wait_for_messages(meta):
         sync_subscriptions(session, case, workflow, at)
-    session.flush()
-    return new_timers
+    txn.flush(session)
+    return new_timers, passed
+
+
+def _open_rows(session: Session, case_id: int) -> tuple[list[TaskItem], list[Timer]]:
+    """The case's open task items and pending timers: read for its group already
+    (read_open_rows), else read now."""
+    known = txn.prefetched(session, "open_rows", case_id)
+    if known is not None:
+        items, timers = known
+        return (
+            [i for i in items if i.completed_at is None],
+            [t for t in timers if t.is_pending],
+        )
+    # lazyload: the case is already in the session; joined loads here only cost time.
+    items = session.scalars(
+        select(TaskItem)
+        .options(lazyload("*"))
+        .where(TaskItem.case_id == case_id, TaskItem.completed_at.is_(None))
+    ).all()
+    timers = session.scalars(
+        select(Timer).options(lazyload("*")).where(Timer.case_id == case_id, Timer.is_pending)
+    ).all()
+    return list(items), list(timers)
+
+
+def read_open_rows(session: Session, case_ids: list[int]) -> None:
+    """Read the open task items and pending timers of locked cases, two statements for
+    all of them, for each case's first sync_indexes in this transaction."""
+    rows: dict[int, tuple[list, list]] = {case_id: ([], []) for case_id in case_ids}
+    items = select(TaskItem).options(lazyload("*"))
+    for item in session.scalars(items.where(TaskItem.case_id.in_(case_ids), TaskItem.completed_at.is_(None))):
+        rows[item.case_id][0].append(item)
+    for timer in session.scalars(
+        select(Timer).options(lazyload("*")).where(Timer.case_id.in_(case_ids), Timer.is_pending)
+    ):
+        rows[timer.case_id][1].append(timer)
+    txn.memory(session, "open_rows").update(rows)  # strong references: the session's are weak
 
 
 def open_task_items(session: Session, case_id: int, step: str) -> list[TaskItem]:

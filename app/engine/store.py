@@ -94,18 +94,28 @@ def lock_case_with_rows(session: Session, case_id: int, model, *where) -> tuple[
     locked in one statement; a case another transaction holds is passed over (SKIP
     LOCKED), and so is a case with no such rows: (None, []).  The rows are locked so
     that PostgreSQL reads them again if they changed before the lock was taken."""
-    loaded = _related_in_session(session, case_id)
+    return lock_cases_with_rows(session, [case_id], model, *where).get(case_id, (None, []))
+
+
+def lock_cases_with_rows(
+    session: Session, case_ids: list[int], model, *where
+) -> dict[int, tuple[Case, list]]:
+    """lock_case_with_rows for several cases in one statement: {case id: (case,
+    rows)} for those locked (held ones and ones without such rows are left out)."""
+    loaded = {case_id: _related_in_session(session, case_id) for case_id in case_ids}
     stmt = (
         _locking(select(Case), True, also=model)
         .add_columns(model)
         .options(lazyload(model.case))
         .join(model, model.case_id == Case.id)
-        .where(Case.id == case_id, *where)
+        .where(Case.id.in_(case_ids), *where)
     )
-    rows = session.execute(stmt).all()
-    if not rows:
-        return None, []
-    return _locked(session, rows[0], loaded), [row[2] for row in rows]
+    locked: dict[int, tuple[Case, list]] = {}
+    for row in session.execute(stmt).all():
+        if row[0].id not in locked:
+            locked[row[0].id] = (_locked(session, row, loaded[row[0].id]), [])
+        locked[row[0].id][1].append(row[2])
+    return locked
 
 
 def _locking(stmt, skip_locked: bool, also=None):
@@ -258,7 +268,12 @@ def end_step(
         audit(session, case, None, "calendar_warning", step=step, summary=warning, at=at)
     if case.status != CaseStatus.ACTIVE:
         audit(session, case, None, "end", summary=case.status, at=at)
-    armed = sync_indexes(session, case, workflow, at)
+    ran = set(ctx.timers_run) - ctx.timers_recorded
+    armed, passed = sync_indexes(session, case, workflow, at, ran=ran)
+    if passed:  # due, not yet swept, and fired by this step: their escalation all the same
+        from app.engine.timers import on_timers_fired  # the timer module steps cases through this one
+
+        on_timers_fired(session, case, passed, at)
     meta = binding.callee_meta(case.process_version.meta, getattr(workflow, "bound", None))
     for timer in armed:
         if timer["kind"] == "cutoff":
@@ -271,14 +286,15 @@ def end_step(
 
 
 def _record_timers_passed(session: Session, case: Case, workflow, ctx: RunContext, at: dt.datetime) -> None:
-    """A cutoff or wait timer whose time had already come when the step armed it (a
-    service date entered days late closes the statement window at once) fires inside
-    the step: recorded here as the scheduler records the others."""
+    """A timer whose time had come fires inside the step: one armed already past (a
+    service date entered days late closes the statement window at once), or one due
+    but not yet swept when a message or another branch moved the case.  Recorded here
+    as the scheduler records the others."""
     meta = binding.callee_meta(case.process_version.meta, getattr(workflow, "bound", None))
     for task_id, (element_id, due) in ctx.timers_run.items():
         info = meta.get("timers", {}).get(element_id, {})
         kind = info.get("kind", "wait")
-        if task_id in ctx.timers_recorded or kind not in ("cutoff", "wait"):
+        if task_id in ctx.timers_recorded:
             continue
         if kind == "cutoff":
             record_period_began(session, case, meta, info, due, at, at_once=True)
@@ -355,9 +371,10 @@ def running(ctx: RunContext, what: str = "流程运行出错"):
         current_run.reset(token)
 
 
-def run(workflow, ctx: RunContext) -> None:
+def run(workflow, ctx: RunContext, what: str = "流程运行出错") -> None:
     """Run the engine to the next wait; a step that runs more than MAX_ENGINE_TASKS
-    tasks is a loop without a wait state: stopped with an error, nothing saved."""
+    tasks is a loop without a wait state: stopped with an error, nothing saved.  Every
+    engine run goes through here: the timers that fire in it are counted (ctx)."""
     ran = [0]
 
     def count(task) -> None:
@@ -370,5 +387,5 @@ def run(workflow, ctx: RunContext) -> None:
                 "请流程设计人员在循环中加入用户任务或计时器"
             )
 
-    with running(ctx):
+    with running(ctx, what):
         workflow.do_engine_steps(did_complete_task=count)
