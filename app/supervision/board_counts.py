@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from app.calendar.overrides import load_overrides
 from app.calendar.urgency import DUE_SOON_WORKING_DAYS, due_soon_horizon
 from app.clock import now
+from app.extensions import db
 from app.models import BoardCount
 from app.supervision.board_sql import Criteria, count_states
 from app.supervision.scope import steps_of_kind, supervisors_scopes
@@ -163,12 +164,27 @@ def default_scopes(session: Session) -> dict[str, dict]:
 
 def refresh(session: Session, at: dt.datetime | None = None) -> int:
     """The scheduler's job: count again the large views in use and every supervisor's
-    default view, the stalest first, at most REFRESH_PER_RUN; returns how many."""
+    default view, the stalest first, at most REFRESH_PER_RUN; returns how many.  The
+    counting reads in a read-only session of its own (on SQLite the scheduler's session
+    would hold the write lock for seconds); `session` only writes the results."""
     at = at or now()
+    reader = db.read_only_session()
+    try:
+        counted = _count_due(reader, at)
+    finally:
+        reader.close()  # the read ends before anything is written
+    for key, scope, values, took in counted:
+        store(session, key, scope, values, at, took, read=False)
+    session.commit()
+    return len(counted)
+
+
+def _count_due(reader: Session, at: dt.datetime) -> list[tuple[str, dict, dict, int]]:
+    """The views due a count, counted: (key, scope, counts, milliseconds taken)."""
     large = setting("BOARD_LIVE_COUNT_ROWS")
     fresh_enough = at - dt.timedelta(seconds=setting("BOARD_COUNTS_REFRESH_SECONDS") / 2)
-    defaults = default_scopes(session)
-    kept = {row.key: row for row in session.scalars(select(BoardCount))}
+    defaults = default_scopes(reader)
+    kept = {row.key: row for row in reader.scalars(select(BoardCount))}
     due: list[tuple[dt.datetime | None, str, dict]] = []
     for key, scope in defaults.items():
         row = kept.get(key)
@@ -180,10 +196,10 @@ def refresh(session: Session, at: dt.datetime | None = None) -> int:
         if row.used_at >= at - IN_USE:
             due.append((row.taken_at, key, row.scope))
     due.sort(key=lambda item: (item[0] is not None, item[0] or at))
-    overrides = load_overrides(session)
+    overrides = load_overrides(reader)
+    counted = []
     for _taken, key, scope in due[:REFRESH_PER_RUN]:
         horizon = due_soon_horizon(at, int(scope.get("within", DUE_SOON_WORKING_DAYS)), overrides)
-        values, took = _count(session, criteria_of(session, scope), at, horizon)
-        store(session, key, scope, values, at, took, read=False)
-    session.commit()
-    return min(len(due), REFRESH_PER_RUN)
+        values, took = _count(reader, criteria_of(reader, scope), at, horizon)
+        counted.append((key, scope, values, took))
+    return counted

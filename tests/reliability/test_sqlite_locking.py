@@ -76,6 +76,16 @@ def test_a_get_that_writes_after_another_writer_committed(fresh_app):
     assert row == ("已改名", "别人")
 
 
+def an_officer_writes(engine) -> bool:
+    """A writer that does not wait: BEGIN IMMEDIATE fails at once if the lock is held."""
+    with engine.connect() as connection:
+        connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")
+        with connection.begin():
+            connection.execute(update(Bureau).where(Bureau.code == "CITY").values(doc_prefix="写入"))
+        connection.connection.driver_connection.execute("PRAGMA busy_timeout=30000")
+    return True
+
+
 def test_the_scheduler_computes_figures_without_the_write_lock(fresh_app, monkeypatch):
     """The figures refresh reads for seconds at 100,000 cases: officers must be able to
     write meanwhile (on SQLite a writer's transaction would hold the lock throughout)."""
@@ -88,12 +98,7 @@ def test_the_scheduler_computes_figures_without_the_write_lock(fresh_app, monkey
 
     def figures_while_an_officer_writes(session, *args):
         data = real(session, *args)
-        with engine.connect() as connection:
-            connection.connection.driver_connection.execute("PRAGMA busy_timeout=0")
-            with connection.begin():  # BEGIN IMMEDIATE: fails at once if the lock is held
-                connection.execute(update(Bureau).where(Bureau.code == "CITY").values(doc_prefix="写入"))
-            connection.connection.driver_connection.execute("PRAGMA busy_timeout=30000")
-        wrote.append(True)
+        wrote.append(an_officer_writes(engine))
         return data
 
     monkeypatch.setattr(cache, "figures", figures_while_an_officer_writes)
@@ -101,3 +106,25 @@ def test_the_scheduler_computes_figures_without_the_write_lock(fresh_app, monkey
         computed = cache.refresh()
         db.session.remove()
     assert computed >= 1 and wrote == [True] * computed
+
+
+def test_the_scheduler_counts_the_board_without_the_write_lock(fresh_app, monkeypatch):
+    """The board counts take seconds over a million open cases: officers must be able to
+    write while the scheduler counts (only the results are written, at the end)."""
+    from app.supervision import board_counts
+
+    app, _url = fresh_app("sqlite")
+    engine = app.extensions["database_engine"]
+    real = board_counts._count
+    wrote: list[bool] = []
+
+    def count_while_an_officer_writes(session, *args):
+        values = real(session, *args)
+        wrote.append(an_officer_writes(engine))
+        return values
+
+    monkeypatch.setattr(board_counts, "_count", count_while_an_officer_writes)
+    with app.app_context():
+        counted = board_counts.refresh(db.session)
+        db.session.remove()
+    assert counted >= 1 and wrote == [True] * counted
