@@ -86,22 +86,28 @@ def an_officer_writes(engine) -> bool:
     return True
 
 
+def writes_during(monkeypatch, engine, module, name: str) -> list[bool]:
+    """Replace module.name (a long read of the scheduler's) by itself plus an officer's
+    write that does not wait; returns the list of those writes' outcomes."""
+    real = getattr(module, name)
+    wrote: list[bool] = []
+
+    def read_while_an_officer_writes(session, *args):
+        result = real(session, *args)
+        wrote.append(an_officer_writes(engine))
+        return result
+
+    monkeypatch.setattr(module, name, read_while_an_officer_writes)
+    return wrote
+
+
 def test_the_scheduler_computes_figures_without_the_write_lock(fresh_app, monkeypatch):
     """The figures refresh reads for seconds at 100,000 cases: officers must be able to
     write meanwhile (on SQLite a writer's transaction would hold the lock throughout)."""
     from app.stats import cache
 
     app, _url = fresh_app("sqlite")
-    engine = app.extensions["database_engine"]
-    real = cache.figures
-    wrote: list[bool] = []
-
-    def figures_while_an_officer_writes(session, *args):
-        data = real(session, *args)
-        wrote.append(an_officer_writes(engine))
-        return data
-
-    monkeypatch.setattr(cache, "figures", figures_while_an_officer_writes)
+    wrote = writes_during(monkeypatch, app.extensions["database_engine"], cache, "figures")
     with app.app_context():
         computed = cache.refresh()
         db.session.remove()
@@ -114,16 +120,7 @@ def test_the_scheduler_counts_the_board_without_the_write_lock(fresh_app, monkey
     from app.supervision import board_counts
 
     app, _url = fresh_app("sqlite")
-    engine = app.extensions["database_engine"]
-    real = board_counts._count
-    wrote: list[bool] = []
-
-    def count_while_an_officer_writes(session, *args):
-        values = real(session, *args)
-        wrote.append(an_officer_writes(engine))
-        return values
-
-    monkeypatch.setattr(board_counts, "_count", count_while_an_officer_writes)
+    wrote = writes_during(monkeypatch, app.extensions["database_engine"], board_counts, "_count")
     with app.app_context():
         counted = board_counts.refresh(db.session)
         db.session.remove()
