@@ -165,30 +165,24 @@ def _open_rows(session: Session, case_id: int) -> tuple[list[TaskItem], list[Tim
     """The case's open task items and pending timers: read for its group already
     (read_open_rows), else read now."""
     known = txn.prefetched(session, "open_rows", case_id)
-    if known is not None:
-        items, timers = known
-        return (
-            [i for i in items if i.completed_at is None],
-            [t for t in timers if t.is_pending],
-        )
-    # lazyload: the case is already in the session; joined loads here only cost time.
-    items = session.scalars(
-        select(TaskItem)
-        .options(lazyload("*"))
-        .where(TaskItem.case_id == case_id, TaskItem.completed_at.is_(None))
-    ).all()
-    timers = session.scalars(
-        select(Timer).options(lazyload("*")).where(Timer.case_id == case_id, Timer.is_pending)
-    ).all()
-    return list(items), list(timers)
+    if known is None:
+        read_open_rows(session, [case_id])
+        known = txn.prefetched(session, "open_rows", case_id)
+    items, timers = known
+    # what this transaction changed since the read counts (a timer just fired)
+    return [i for i in items if i.completed_at is None], [t for t in timers if t.is_pending]
 
 
 def read_open_rows(session: Session, case_ids: list[int]) -> None:
     """Read the open task items and pending timers of locked cases, two statements for
     all of them, for each case's first sync_indexes in this transaction."""
     rows: dict[int, tuple[list, list]] = {case_id: ([], []) for case_id in case_ids}
-    items = select(TaskItem).options(lazyload("*"))
-    for item in session.scalars(items.where(TaskItem.case_id.in_(case_ids), TaskItem.completed_at.is_(None))):
+    # lazyload: the cases are already in the session; joined loads here only cost time.
+    for item in session.scalars(
+        select(TaskItem)
+        .options(lazyload("*"))
+        .where(TaskItem.case_id.in_(case_ids), TaskItem.completed_at.is_(None))
+    ):
         rows[item.case_id][0].append(item)
     for timer in session.scalars(
         select(Timer).options(lazyload("*")).where(Timer.case_id.in_(case_ids), Timer.is_pending)

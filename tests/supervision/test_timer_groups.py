@@ -17,6 +17,7 @@ from app.engine import audit_chain
 from app.extensions import db
 from app.models import AuditEvent, Case, MessageEvent, Notification, TaskItem, Timer, User
 from app.scheduler import fire_due_timers
+from tests.engine.diagrams import deploy
 from tests.supervision.conftest import MONDAY, TIMER
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -82,12 +83,6 @@ SENDER = (
 )
 
 
-def published(session, xml):
-    version = engine.save_draft(session, xml, None)
-    assert version.errors == [], version.errors
-    return engine.publish(session, version, None, allow_self_approval=True)
-
-
 def counting_statements():
     statements: list[str] = []
 
@@ -99,7 +94,7 @@ def counting_statements():
 
 def test_a_message_within_the_group_and_the_receivers_own_timer_both_take_effect(clock, session):
     officer = session.scalar(select(User).where(User.username == "officer"))
-    receiver_version, sender_version = published(session, RECEIVER), published(session, SENDER)
+    receiver_version, sender_version = deploy(session, RECEIVER), deploy(session, SENDER)
 
     def start(version, code):
         return engine.start_case(session, version, {}, officer, bureau_id=officer.bureau_id, credit_code=code)
