@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import engine
@@ -62,8 +61,7 @@ def may_start(version: ProcessVersion, actor: User) -> bool:
 
 def startable(session: Session, actor: User) -> list[ProcessVersion]:
     """The published processes the actor may start, by name."""
-    keys = session.scalars(select(ProcessVersion.key).where(ProcessVersion.state == "published").distinct())
-    latest = [v for key in keys.all() if (v := engine.published_version(session, key)) is not None]
+    latest = engine.published_versions(session).values()
     return sorted((v for v in latest if may_start(v, actor)), key=lambda v: v.name)
 
 

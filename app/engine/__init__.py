@@ -4,7 +4,7 @@ The web, the scheduler, the API and the CLI use these functions; none of them
 touches a SpiffWorkflow object.
 """
 
-from app.engine.deploy import deploy_bundled, publish, published_version, save_draft
+from app.engine.deploy import deploy_bundled, publish, published_version, published_versions, save_draft
 from app.engine.documents import DOCUMENT_LISTENERS
 from app.engine.errors import Conflict, EngineError, FormInvalid, InvalidProcess, NotAllowed, ProcessFailure
 from app.engine.forms import FormField
@@ -29,6 +29,7 @@ __all__ = [
     "deploy_bundled",
     "publish",
     "published_version",
+    "published_versions",
     "save_draft",
     "Conflict",
     "EngineError",

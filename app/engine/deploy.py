@@ -317,6 +317,17 @@ def published_version(session: Session, key: str) -> ProcessVersion | None:
     )
 
 
+def published_versions(session: Session) -> dict[str, ProcessVersion]:
+    """The published version of every process, in one statement (the menu asks on every
+    page): {key: its newest published version}."""
+    newest: dict[str, ProcessVersion] = {}
+    for version in session.scalars(
+        select(ProcessVersion).where(ProcessVersion.state == "published").order_by(ProcessVersion.number)
+    ):
+        newest[version.key] = version
+    return newest
+
+
 def find_version(session: Session, key: str, number: int) -> ProcessVersion | None:
     return session.scalar(
         select(ProcessVersion).where(ProcessVersion.key == key, ProcessVersion.number == number)
