@@ -78,6 +78,19 @@ def test_filters_by_process_step_and_deadline_state(client, login, session):
     assert client.get("/?due=soon&page=abc&process=%00").status_code == 200
 
 
+def test_step_filter_offers_the_steps_of_the_users_roles(session, user):
+    """The 环节 choices come from the deployed diagrams: every step of the user's roles,
+    with or without open tasks now, and none of another role's."""
+    verifier = user("verifier")
+    choices = inbox.step_choices(session, verifier)
+    steps = {step for _key, step, _name in choices}
+    assert "inspection" in steps  # open tasks now (the management cases)
+    assert "verification" in steps  # repair's 核查: no open task, still offered
+    assert "acceptance_review" not in steps  # the clerk's
+    assert len(steps) == len(choices)  # one option per step
+    assert all(name for _key, _step, name in choices)
+
+
 def test_pagination(session, user):
     verifier = user("verifier")
     query = inbox.InboxQuery(page=1)
