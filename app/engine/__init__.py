@@ -23,7 +23,7 @@ from app.engine.steps import (
     unclaim,
 )
 from app.engine.store import audit
-from app.engine.timers import TIMER_LISTENERS, due_timer_case_ids, fire_case_timers, lock_due
+from app.engine.timers import TIMER_LISTENERS, due_timer_case_ids, fire_case_timers, lock_due, mark_not_fired
 
 __all__ = [
     "deploy_bundled",
@@ -50,6 +50,7 @@ __all__ = [
     "due_timer_case_ids",
     "fire_case_timers",
     "lock_due",
+    "mark_not_fired",
     "start_case",
     "start_form",
     "step_info",

@@ -79,11 +79,14 @@ def _coalesce_cycle(task, at: dt.datetime) -> None:
     task._set_internal_data(event_value=value)
 
 
-def _mark_not_fired(timers: Iterable[Timer], at: dt.datetime) -> None:
-    """Due but not fired by the engine: try again later, an incident in the end."""
+NOT_FIRED = "计时器已到期，但流程引擎未能触发"
+
+
+def mark_not_fired(timers: Iterable[Timer], at: dt.datetime, reason: str = NOT_FIRED) -> None:
+    """Due but not fired: try again later, after a growing pause; an incident in the end."""
     for timer in timers:
         timer.attempts += 1
-        timer.last_error = "计时器已到期，但流程引擎未能触发"
+        timer.last_error = reason[:2000]
         if timer.attempts >= MAX_ATTEMPTS:
             timer.failed_at = at
         else:
@@ -116,7 +119,7 @@ def fire_case_timers(session: Session, case_id: int, at: dt.datetime) -> list[Ti
     for task_id in cycled:
         _coalesce_cycle(waiting[task_id], at)
     fired = [t for t in due if t.engine_task_id not in waiting or t.engine_task_id in cycled]
-    _mark_not_fired([t for t in due if t not in fired], at)
+    mark_not_fired([t for t in due if t not in fired], at)
     if not fired:
         session.flush()
         return []

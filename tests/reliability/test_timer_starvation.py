@@ -7,10 +7,11 @@ import datetime as dt
 
 import time_machine
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from app import engine, scheduler
 from app.calendar import workdays as cal
-from app.models import Timer
+from app.models import Incident, Timer
 from app.scheduler import fire_due_timers
 from tests.engine.diagrams import deploy, timer_diagram
 
@@ -72,3 +73,38 @@ def test_a_due_timer_the_engine_does_not_fire_backs_off_then_becomes_an_incident
             assert timer.next_attempt_at > at and timer.failed_at is None
             at = timer.next_attempt_at
     assert timer.failed_at is not None and "未能触发" in timer.last_error
+
+
+def test_a_database_error_while_firing_backs_off_without_an_incident(app, session, user, monkeypatch):
+    """A deadlock or lock wait is the database's, not the case's: that case's timer is
+    tried again after a pause (never at once, never an incident straight away) while
+    the rest of its group fires."""
+    officer = user("officer")
+    version = deploy(session, timer_diagram("busy_db", "working_days(1)"))
+    with time_machine.travel(MONDAY, tick=False):
+        unlucky, lucky = _start(session, version, officer, 2)
+        session.commit()
+    real = engine.fire_case_timers
+
+    def deadlocked(session_, case_id, at):
+        if case_id == unlucky.id:
+            session_.execute(select(Timer.id).limit(1))  # the case was half way through
+            raise OperationalError("UPDATE case_instance ...", {}, Exception("deadlock detected"))
+        return real(session_, case_id, at)
+
+    monkeypatch.setattr(engine, "fire_case_timers", deadlocked)
+    at = MONDAY + dt.timedelta(days=3)
+    with time_machine.travel(at, tick=False):
+        assert fire_due_timers(session) == 1
+    timer = session.scalar(select(Timer).where(Timer.case_id == unlucky.id))
+    assert timer.fired_at is None and timer.failed_at is None and timer.attempts == 1
+    assert timer.next_attempt_at > at and "稍后自动重试" in timer.last_error
+    assert session.scalar(select(Timer.fired_at).where(Timer.case_id == lucky.id)) is not None
+    assert session.scalars(select(Incident).where(Incident.case_id == unlucky.id)).all() == []
+    with time_machine.travel(at, tick=False):
+        assert engine.due_timer_case_ids(session, at) == []  # not straight back into the next sweep
+    monkeypatch.setattr(engine, "fire_case_timers", real)
+    with time_machine.travel(timer.next_attempt_at, tick=False):
+        assert fire_due_timers(session) == 1
+    session.refresh(timer)
+    assert timer.fired_at is not None and timer.failed_at is None  # (attempts: 1, kept as history)
