@@ -31,6 +31,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -221,6 +222,7 @@ def page_rows(
         # only (offset + limit of them) and then the page's rows by id
         whole = offset == 0
         streams = []
+        key_reads = []
         for index, b in enumerate(branches):
             columns = (
                 b.select if whole else b.select.with_only_columns(b.due, b.key, maintain_column_froms=True)
@@ -243,11 +245,14 @@ def page_rows(
                 found_rows = session.execute(stmt).mappings()
                 streams.append([(row["due_at"], row["ref_id"], index, row) for row in found_rows])
             else:
-                streams.append([(due, key, index, None) for due, key in session.execute(stmt)])
-        # (due, id, kind) are unique: the merge never compares the rows themselves
-        merged = list(islice(heapq.merge(*streams), offset + limit))
-        dated_seen = len(merged)
-        keys = merged[offset:]
+                key_reads.append(stmt)
+        if whole:
+            # (due, id, kind) are unique: the merge never compares the rows themselves
+            merged = list(islice(heapq.merge(*streams), offset + limit))
+            dated_seen = len(merged)
+            keys = merged[offset:]
+        else:
+            keys, dated_seen = _merged_keys(session, key_reads, offset, limit)
         if whole:
             rows = [row for *_key, row in keys]
         else:
@@ -284,6 +289,30 @@ def page_rows(
         if undated:
             last = ("u", undated[-1]["created_at"], undated[-1]["ref_id"])
     return rows, last
+
+
+def _merged_keys(session: Session, key_reads: list, offset: int, limit: int) -> tuple[list, int]:
+    """The keys (due, id, kind of row, None) of an OFFSET page, merged and skipped by the
+    database: each kind's keys in index order up to the page's end (a LIMIT each, so
+    PostgreSQL merges the index scans instead of sorting every open row), and the page
+    cut from their merge.  Sent to Python and merged there, page 400 of a million cases
+    took 200 ms.  Also returns how many rows with a due time there are up to the page's
+    end (fewer than offset + limit when they run out on or before this page)."""
+    arms = []
+    for index, stmt in enumerate(key_reads):
+        due, key = list(stmt.subquery().c)
+        arms.append(select(due.label("due"), key.label("key"), literal(index, Integer).label("kind")))
+    merged = (union_all(*arms) if len(arms) > 1 else arms[0]).subquery()
+    page = session.execute(
+        select(merged.c.due, merged.c.key, merged.c.kind)
+        .order_by(merged.c.due, merged.c.key, merged.c.kind)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    keys = [(due, key, kind, None) for due, key, kind in page]
+    if len(keys) == limit:
+        return keys, offset + limit
+    return keys, session.scalar(select(func.count()).select_from(merged)) or 0
 
 
 # A position in the board's order: ("d", due time, kind of row, id) among the rows with
