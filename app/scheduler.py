@@ -175,13 +175,17 @@ def _retry_later(session, case_ids: list[int], at) -> None:
     """Timers a passing database error kept from firing (two transactions deadlocked,
     a lock was not granted in time): not the case's fault, so no incident at once; they
     back off as a timer the engine would not fire does, and stand as one in the end."""
-    due = session.scalars(
+    engine.mark_not_fired(_due_not_failed(session, case_ids, at), at, BUSY)
+    session.commit()
+
+
+def _due_not_failed(session, case_ids: list[int], at) -> list[Timer]:
+    """The cases' pending timers due by `at` that are not incidents already."""
+    return session.scalars(
         select(Timer).where(
             Timer.case_id.in_(case_ids), Timer.is_pending, Timer.failed_at.is_(None), Timer.due_at <= at
         )
     ).all()
-    engine.mark_not_fired(due, at, BUSY)
-    session.commit()
 
 
 def sweep_workers(app: Flask) -> int:
@@ -218,12 +222,7 @@ def _record_incident(session, case_id: int, at, message: str, *, noted: bool = F
     if not noted:
         incidents.note(session.get(Case, case_id), None, message, kind="timer")
         incidents.flush(session)
-    for timer in session.query(Timer).filter(
-        Timer.case_id == case_id,
-        Timer.is_pending,
-        Timer.failed_at.is_(None),
-        Timer.due_at <= at,
-    ):
+    for timer in _due_not_failed(session, [case_id], at):
         timer.attempts += 1
         timer.last_error = message[:2000]
         timer.failed_at = at

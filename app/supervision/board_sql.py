@@ -248,14 +248,11 @@ def page_rows(
                 key_reads.append(stmt)
         if whole:
             # (due, id, kind) are unique: the merge never compares the rows themselves
-            merged = list(islice(heapq.merge(*streams), offset + limit))
-            dated_seen = len(merged)
-            keys = merged[offset:]
-        else:
-            keys, dated_seen = _merged_keys(session, key_reads, offset, limit)
-        if whole:
+            keys = list(islice(heapq.merge(*streams), limit))
+            dated_seen = len(keys)
             rows = [row for *_key, row in keys]
         else:
+            keys, dated_seen = _merged_keys(session, key_reads, offset, limit)
             found: dict[tuple[int, int], dict] = {}
             for index, b in enumerate(branches):
                 ids = [key for _due, key, i, _row in keys if i == index]
