@@ -151,10 +151,13 @@ def sync_indexes(
                 "created_at": at,
             }
         )
+    # Core inserts on the session's connection: the ORM's bulk insert costs more than
+    # the statement itself here, and nothing in the session needs these rows as objects
+    connection = session.connection()
     if new_timers:
-        session.execute(insert(Timer), new_timers)
+        connection.execute(insert(Timer.__table__), new_timers)
     if new_items:
-        session.execute(insert(TaskItem), new_items)
+        connection.execute(insert(TaskItem.__table__), new_items)
     if version_changed or may_wait_for_messages(meta):
         sync_subscriptions(session, case, workflow, at)
     txn.flush(session)
