@@ -6,11 +6,12 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from app.clock import now
 from app.models import ApiToken, User
+from app.org.request_user import user_by_token_digest
 
 
 def _digest(token: str) -> str:
@@ -26,21 +27,8 @@ def issue_token(session: Session, user: User, hours: int) -> str:
     return token
 
 
-def user_details(via=None) -> list:
-    """Loader options that bring a user's roles and applicant profile in the same query
-    (`via`: the relationship that leads to the user): every request needs them, and
-    the default loads cost two more round trips."""
-    if via is None:
-        return [joinedload(User.role_rows), joinedload(User.applicant_profile)]
-    return [joinedload(via).joinedload(User.role_rows), joinedload(via).joinedload(User.applicant_profile)]
-
-
 def user_for_token(session: Session, token: str) -> User | None:
-    stmt = select(ApiToken).where(ApiToken.token_hash == _digest(token)).options(*user_details(ApiToken.user))
-    row = session.execute(stmt).unique().scalar_one_or_none()
-    if row is None or row.expires_at < now() or not row.user.active:
-        return None
-    return row.user
+    return user_by_token_digest(session, _digest(token), now())
 
 
 def revoke_token(session: Session, token: str) -> bool:

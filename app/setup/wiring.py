@@ -57,10 +57,7 @@ def connect(app: Flask) -> None:
         incidents.flush(db.session)
         return response
 
-    from sqlalchemy import select
-
-    from app.models import User
-    from app.org.tokens import user_details
+    from app.org.request_user import user_by_id
 
     @login_manager.user_loader
     def load_user(session_id: str):
@@ -69,8 +66,7 @@ def connect(app: Flask) -> None:
         user_id, _, generation = session_id.partition(":")
         if not user_id.isdigit() or not generation.isdigit():
             return None
-        stmt = select(User).where(User.id == int(user_id)).options(*user_details())
-        user = db.session.execute(stmt).unique().scalar_one_or_none()
+        user = user_by_id(db.session, int(user_id))
         if user is None or not user.active or user.session_generation != int(generation):
             return None
         return user
