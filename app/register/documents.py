@@ -25,7 +25,9 @@ def _counter_upsert(session: Session, bureau_id: int, year: int, kind: str, valu
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.bureau_id, table.c.year, table.c.kind], set_={"value": bump(table.c.value)}
     ).returning(table.c.value)
-    return int(session.execute(stmt).scalar_one())
+    # on the session's connection: a counter row depends on nothing pending in the
+    # session, so no autoflush and none of the ORM's statement handling
+    return int(session.connection().execute(stmt).scalar_one())
 
 
 def next_sequence(session: Session, bureau_id: int, year: int, kind: str) -> int:
