@@ -4,16 +4,21 @@ period, how many by their due time, tasks still open past it (counted as late)."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Date, Integer, bindparam, case, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from app.calendar import workdays as cal
-from app.calendar.urgency import WorkdayCounter
 from app.models import Bureau, Case, TaskItem
 from app.stats.period import Period
-from app.stats.sql import local_day
+from app.stats.sql import local_day, workday_ordinal
 from app.supervision.scope import process_names
+
+# On PostgreSQL, durations of tasks begun up to this long before the period are
+# grouped by the database; earlier ones (rare) by their own pair of days.
+DAYS_BEFORE_PERIOD = 730
 
 
 def _rate(on_time: int, counted: int) -> float | None:
@@ -53,13 +58,99 @@ def _tally(rows, key, init) -> dict:
     return table
 
 
+@dataclass(frozen=True)
+class _Finished:
+    """Tasks of a step finished in the period that took the same working days."""
+
+    process_key: str
+    step: str
+    name: str
+    days: int
+    finished: int
+    with_due: int
+    on_time: int
+
+
+def _by_days_taken(session: Session, in_period, counts, period: Period, overrides) -> list[_Finished]:
+    """PostgreSQL groups by working days taken: each day's place in a count of working
+    days from `first` is read from an array bound to the statement, so a few hundred
+    rows come back instead of one per (start day, end day) pair.  A task begun before
+    the array (rare) comes back with its own pair of days and is counted here."""
+    first = period.since - dt.timedelta(days=DAYS_BEFORE_PERIOD)
+    ordinals = [
+        cal.working_days_between(first, first + dt.timedelta(days=i), overrides)
+        for i in range((period.until - first).days + 1)
+    ]
+    ordinals_at = (
+        bindparam("first_day", first, type_=Date()),
+        bindparam("ordinals", ordinals, type_=ARRAY(Integer)),
+    )
+    started, ended = local_day(TaskItem.created_at), local_day(TaskItem.completed_at)
+    began = workday_ordinal(started, *ordinals_at)
+    taken = (workday_ordinal(ended, *ordinals_at) - began).label("taken")
+    unlisted_start = case((began.is_(None), started)).label("unlisted_start")
+    unlisted_end = case((began.is_(None), ended)).label("unlisted_end")
+    rows = session.execute(
+        select(
+            Case.process_key,
+            TaskItem.step,
+            func.max(TaskItem.name).label("name"),
+            taken,
+            unlisted_start,
+            unlisted_end,
+            *counts,
+        )
+        .join(Case, Case.id == TaskItem.case_id)
+        .where(*in_period)
+        .group_by(Case.process_key, TaskItem.step, taken, unlisted_start, unlisted_end)
+    ).all()
+    return [
+        _Finished(
+            r.process_key,
+            r.step,
+            r.name,
+            r.taken
+            if r.unlisted_start is None
+            else cal.working_days_between(r.unlisted_start, r.unlisted_end, overrides),
+            r.finished,
+            r.with_due,
+            r.on_time,
+        )
+        for r in rows
+    ]
+
+
+def _by_pairs_of_days(session: Session, in_period, counts, period: Period, overrides) -> list[_Finished]:
+    """SQLite groups by (start day, end day) and the pairs are counted here: reading a
+    day's place from a bound list costs SQLite a JSON parse per row, more than the pairs."""
+    started, ended = local_day(TaskItem.created_at), local_day(TaskItem.completed_at)
+    rows = session.execute(
+        select(
+            Case.process_key, TaskItem.step, func.max(TaskItem.name).label("name"), started, ended, *counts
+        )
+        .join(Case, Case.id == TaskItem.case_id)
+        .where(*in_period)
+        .group_by(Case.process_key, TaskItem.step, started, ended)
+    ).all()
+    taken: dict[tuple[dt.date, dt.date], int] = {}  # the same pairs of days recur in every step
+    result = []
+    for r in rows:
+        pair = (r[3], r[4])
+        if pair not in taken:
+            taken[pair] = cal.working_days_between(*pair, overrides)
+        result.append(
+            _Finished(r.process_key, r.step, r.name, taken[pair], r.finished, r.with_due, r.on_time)
+        )
+    return result
+
+
 def on_time(
     session: Session, bureau_ids: set[int], period: Period, at: dt.datetime, overrides: cal.Overrides
 ) -> tuple[list[dict], list[dict]]:
     """Per step and per bureau: tasks finished in the period, how many by their due
     time, tasks still open past it (they count as late), median working days taken.
 
-    Counted in SQL; the median works on (start day, end day) pairs, few per step."""
+    Counted in SQL; the median works on (working days, tasks) pairs, few per step."""
     in_period = (
         TaskItem.bureau_id.in_(bureau_ids),
         TaskItem.outcome == "completed",
@@ -71,15 +162,8 @@ def on_time(
         func.sum(case((TaskItem.completed_at <= TaskItem.due_at, 1), else_=0)).label("on_time"),
     )
     late = (TaskItem.bureau_id.in_(bureau_ids), TaskItem.completed_at.is_(None), TaskItem.due_at < at)
-    started, ended = local_day(TaskItem.created_at), local_day(TaskItem.completed_at)
-    by_days = session.execute(
-        select(
-            Case.process_key, TaskItem.step, func.max(TaskItem.name).label("name"), started, ended, *counts
-        )
-        .join(Case, Case.id == TaskItem.case_id)
-        .where(*in_period)
-        .group_by(Case.process_key, TaskItem.step, started, ended)
-    ).all()
+    group = _by_days_taken if session.get_bind().dialect.name == "postgresql" else _by_pairs_of_days
+    by_days = group(session, in_period, counts, period, overrides)
     late_steps = session.execute(
         select(
             Case.process_key,
@@ -97,15 +181,8 @@ def on_time(
         init=lambda r: {"process": r.process_key, "step": r.step, "name": r.name},
     )
     days: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    if by_days:
-        first = min(r[3] for r in by_days)
-        counter = WorkdayCounter(min(first, period.since), max(period.until, cal.local_date(at)), overrides)
-        taken: dict[tuple[dt.date, dt.date], int] = {}  # the same pairs of days recur in every step
-        for r in by_days:
-            pair = (r[3], r[4])
-            if pair not in taken:
-                taken[pair] = counter.between(*pair)
-            days.setdefault((r.process_key, r.step), []).append((taken[pair], r.finished))
+    for r in by_days:
+        days.setdefault((r.process_key, r.step), []).append((r.days, r.finished))
     bureau_rows = [
         *session.execute(select(TaskItem.bureau_id, *counts).where(*in_period).group_by(TaskItem.bureau_id)),
         *session.execute(

@@ -1,5 +1,6 @@
 """SQL expressions the figures group by: the Asia/Shanghai day and month of a stored
-UTC timestamp, and the month of a date, for SQLite and PostgreSQL.
+UTC timestamp, the month of a date, and (PostgreSQL) a day's place in a count of working
+days, for SQLite and PostgreSQL.
 
 Timestamps are stored as naive UTC; Shanghai is UTC+8 all year (no daylight saving
 since 1991), so the local day is the UTC timestamp plus eight hours.
@@ -7,7 +8,7 @@ since 1991), so the local day is the UTC timestamp plus eight hours.
 
 from __future__ import annotations
 
-from sqlalchemy import Date, String
+from sqlalchemy import Date, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -65,3 +66,21 @@ def _date_month_sqlite(element, compiler, **kw):
 @compiles(date_month, "postgresql")
 def _date_month_pg(element, compiler, **kw):
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+class workday_ordinal(FunctionElement):
+    """workday_ordinal(day, first, ordinals): the working-day count of `day` read from an
+    integer array counted from `first` (ordinals[day - first]), NULL for a day outside
+    it.  The difference of two days' ordinals is the working days between them, so that
+    durations group by days taken in the database.  PostgreSQL only (on SQLite the
+    list would be a JSON text parsed again for every row)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "workday_ordinal"
+
+
+@compiles(workday_ordinal, "postgresql")
+def _workday_ordinal_pg(element, compiler, **kw):
+    day, first, ordinals = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST({ordinals} AS INTEGER[]))[({day}) - CAST({first} AS DATE) + 1]"

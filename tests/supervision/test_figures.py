@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import statistics
 
 import pytest
 from sqlalchemy import func, select
 
+from app.calendar import workdays as cal
 from app.calendar.overrides import load_overrides
 from app.clock import now, today
 from app.engine import audit
@@ -286,3 +288,34 @@ def test_the_scheduler_runs_the_refresh(app):
     scheduler._add_jobs(jobs, app)
     job = jobs.get_job("figures")
     assert job is not None and job.trigger.interval == dt.timedelta(seconds=300)
+
+
+def test_days_taken_grouped_in_the_database_equal_counting_each_task(clock, index_case, session):
+    """Durations across the Spring Festival, a weekend, the same day; and a task begun
+    three years before the period, before the list of working days the statement reads."""
+    at = now()
+    finished_on = at - DAY
+    begun = {
+        "acceptance_review": [
+            finished_on - dt.timedelta(days=d) for d in (0, 1, 2, 5, 9, 20, 26, 33, 40, 60)
+        ],
+        "decision": [finished_on - dt.timedelta(days=3 * 365 + 200)],
+    }
+    for step, created_at in begun.items():
+        for created in created_at:
+            _, task = index_case("CITY", None, step=step, role="clerk")
+            task.created_at, task.completed_at, task.outcome = created, finished_on, "completed"
+            task.due_at = finished_on + DAY
+    session.commit()
+    overrides = load_overrides(session)
+    period = Period.last_months(today())
+    assert (period.since - cal.local_date(begun["decision"][0])).days > 730
+    city = visible_bureau_ids(session, session.scalar(select(User).where(User.username == "supervisor")))
+    rows = {r["step"]: r for r in figures(session, city, period, at, overrides)["on_time_by_step"]}
+    for step, created_at in begun.items():
+        taken = [
+            cal.working_days_between(cal.local_date(c), cal.local_date(finished_on), overrides)
+            for c in created_at
+        ]
+        assert rows[step]["finished"] == len(created_at)
+        assert rows[step]["median_working_days"] == statistics.median(taken), step
