@@ -23,6 +23,7 @@ MAX_KEPT_USERS = 2000  # copies kept per process (least recently used go first)
 
 _MODELS = (User, Bureau, UserRole, ApplicantProfile)
 _COLUMNS = {model: [prop.columns[0] for prop in model.__mapper__.column_attrs] for model in _MODELS}
+_USER_ID_AT = [prop.key for prop in User.__mapper__.column_attrs].index("id")
 _kept: OrderedDict[int, tuple[tuple, User]] = OrderedDict()
 _lock = threading.Lock()
 
@@ -97,7 +98,7 @@ def _load(session: Session, user_id: int, fingerprint: tuple) -> User | None:
 
 def _user_from_rows(session: Session, rows, skip: int) -> User | None:
     fingerprint = _fingerprint_of_rows(rows, skip)
-    user_id = fingerprint[0][_COLUMNS[User].index(User.__table__.c.id)]
+    user_id = fingerprint[0][_USER_ID_AT]
     with _lock:
         kept = _kept.get(user_id)
         if kept is not None:
